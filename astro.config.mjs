@@ -1,0 +1,20 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+
+// Server-rendered intranet application. Security headers (CSP and friends) are
+// set for every response in src/middleware.ts and, for static files, in
+// scripts/server.mjs; nothing may be inlined, so the CSP needs no hashes.
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  // Sessions are our own (src/lib/server/session.ts, the Lucia way).
+  session: false,
+  security: { checkOrigin: true },
+  build: { inlineStylesheets: 'never' },
+  vite: {
+    build: { assetsInlineLimit: 0 },
+    ssr: { external: ['better-sqlite3'] },
+  },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,14 @@
+// npm run db:seed: put the demo data into an empty database.
+import { openMigrated } from './lib/database.ts';
+import { formatAccounts } from './lib/accounts.ts';
+import { isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
+
+const { db, file } = openMigrated();
+if (!isEmpty(db)) {
+  console.error(`${file} already has users: the demo goes only into an empty database (nothing was changed).`);
+  db.close();
+  process.exit(1);
+}
+const accounts = await seedDemo(db);
+db.close();
+console.log(`${file}: demo data added.\n\n${formatAccounts(accounts)}`);

@@ -1,0 +1,28 @@
+// npm start: build when needed, migrate, seed the demo into an empty database, serve.
+import { ensureBuild } from './lib/build.ts';
+import { openMigrated } from './lib/database.ts';
+import { formatAccounts } from './lib/accounts.ts';
+import { serve } from './server.ts';
+import { demoAccounts, hasDemo, isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
+import { createFirstAdmin } from '../src/lib/server/seed/first-admin.ts';
+
+ensureBuild();
+const { db, file, applied } = openMigrated();
+if (applied.length) console.log(`Database ${file}: applied ${applied.join(', ')}`);
+let firstAdmin: string | null = null;
+if (isEmpty(db)) {
+  if (process.env.TILTS_DEMO === 'off') firstAdmin = await createFirstAdmin(db);
+  else {
+    console.log('Empty database: adding the demo data…');
+    await seedDemo(db);
+  }
+}
+const demo = hasDemo(db);
+db.close();
+
+const host = process.env.HOST ?? 'localhost';
+const port = Number(process.env.PORT ?? 4321);
+await serve({ host, port });
+console.log(`\nTilts is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`);
+if (firstAdmin) console.log(`\nFirst administrator: username 'admin', password '${firstAdmin}' (shown once; change it after signing in).`);
+if (demo) console.log(`\nDemo accounts (every demo learner's PIN is the same):\n${formatAccounts(demoAccounts())}\n`);

@@ -1,0 +1,15 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    /** The database handle: pages pass it to domain functions, never query it themselves. */
+    db: import('./lib/server/db.ts').Db;
+    config: import('./lib/server/config.ts').Config;
+    user: import('./lib/server/session.ts').SessionUser | null;
+    session: import('./lib/server/session.ts').Session | null;
+    /** Why the previous session ended, when it just did (shown on the sign-in page). */
+    sessionEnded: 'idle' | 'expired' | 'barred' | null;
+    locale: import('./lib/shared/domain.ts').Locale;
+    clientIp: string | null;
+  }
+}

@@ -1,0 +1,49 @@
+import { en, type MessageKey } from './en.ts';
+import { lv } from './lv.ts';
+import { ru } from './ru.ts';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../shared/domain.ts';
+
+export type { MessageKey };
+
+/** Every catalogue has every key: the compiler checks the types, tests/unit/i18n checks the values. */
+export const catalogues: Record<Locale, Record<MessageKey, string>> = { lv, en, ru };
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/**
+ * The message `key` in `locale`, with `{name}` placeholders filled from
+ * `params`. Falls back to Latvian, then to the key itself (never throws).
+ */
+export function t(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = catalogues[locale][key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/** A translator bound to one locale, for templates: `const tr = translator(locale)`. */
+export function translator(locale: Locale) {
+  return (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
+}
+export type Translator = ReturnType<typeof translator>;
+
+export function toLocale(value: unknown): Locale {
+  return isLocale(value) ? value : DEFAULT_LOCALE;
+}
+
+/** The names of the languages, each in its own language (for the switcher). */
+export const LANGUAGE_NAMES: Record<Locale, string> = { lv: 'Latviešu', en: 'English', ru: 'Русский' };
+
+/** Dates as the reader expects them (Latvian: 23.11.2026.). */
+export function formatDate(locale: Locale, iso: string | number | Date): string {
+  const d = new Date(iso);
+  const tag = locale === 'lv' ? 'lv-LV' : locale === 'ru' ? 'ru-RU' : 'en-GB';
+  return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'Europe/Riga' }).format(d);
+}
+
+export function formatDateTime(locale: Locale, iso: string | number | Date): string {
+  const d = new Date(iso);
+  const tag = locale === 'lv' ? 'lv-LV' : locale === 'ru' ? 'ru-RU' : 'en-GB';
+  return new Intl.DateTimeFormat(tag, { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Riga' }).format(d);
+}

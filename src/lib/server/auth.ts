@@ -1,0 +1,163 @@
+import { stmt, type Db } from './db.ts';
+import { appendAudit } from './audit.ts';
+import { ACCOUNT_RULES, ADDRESS_RULES, checkThrottle, clearThrottle, recordFailure } from './login-throttle.ts';
+import { dummyVerify, verifySecret } from './password.ts';
+import {
+  createSession,
+  generateSessionToken,
+  invalidateSession,
+  invalidateUserSessions,
+  type SessionMeta,
+  type SessionTimeouts,
+} from './session.ts';
+import type { Role } from '../shared/domain.ts';
+
+/** What the sign-in form sends, after validation. */
+export type Credentials =
+  | { kind: 'learner'; inmateNumber: string; pin: string }
+  | { kind: 'staff'; username: string; password: string };
+
+export type SignInError = 'auth.invalid' | 'auth.throttled' | 'auth.locked' | 'auth.inactive';
+
+export type SignInResult =
+  | { ok: true; userId: number; role: Role; token: string; expiresAt: number }
+  | { ok: false; code: SignInError; retryAfterMs?: number };
+
+interface AccountRow {
+  id: number;
+  role: Role;
+  secret_hash: string | null;
+  active: number;
+  facility_id: number | null;
+  learner_status: string | null;
+}
+
+function findAccount(db: Db, c: Credentials): AccountRow | undefined {
+  if (c.kind === 'learner') {
+    return stmt(
+      db,
+      `SELECT u.id, u.role, u.secret_hash, u.active, u.facility_id, l.status AS learner_status
+       FROM learner l JOIN user u ON u.id = l.user_id WHERE l.inmate_number = ?`,
+    ).get(c.inmateNumber) as AccountRow | undefined;
+  }
+  return stmt(
+    db,
+    `SELECT u.id, u.role, u.secret_hash, u.active, u.facility_id, NULL AS learner_status
+     FROM user u WHERE u.username = ? AND u.role <> 'learner'`,
+  ).get(c.username) as AccountRow | undefined;
+}
+
+const loginName = (c: Credentials) => (c.kind === 'learner' ? c.inmateNumber : c.username);
+
+/**
+ * Checks credentials with throttling per account and per client address,
+ * opens a new session (a fresh token at every sign-in) and audits the outcome.
+ */
+export async function signIn(
+  db: Db,
+  credentials: Credentials,
+  meta: SessionMeta,
+  timeouts: SessionTimeouts,
+  now = Date.now(),
+): Promise<SignInResult> {
+  const login = loginName(credentials);
+  const accountKey = `account:${credentials.kind}:${login.toLowerCase()}`;
+  const addressKey = `ip:${meta.ip ?? 'unknown'}`;
+  for (const [key, rules] of [
+    [accountKey, ACCOUNT_RULES],
+    [addressKey, ADDRESS_RULES],
+  ] as const) {
+    const state = checkThrottle(db, key, rules, now);
+    if (!state.allowed) return { ok: false, code: state.locked ? 'auth.locked' : 'auth.throttled', retryAfterMs: state.retryAfterMs };
+  }
+
+  const account = findAccount(db, credentials);
+  const secret = credentials.kind === 'learner' ? credentials.pin : credentials.password;
+  const valid = account?.secret_hash ? await verifySecret(account.secret_hash, secret) : await dummyVerify(secret);
+
+  if (!account || !valid) {
+    return db
+      .transaction((): SignInResult => {
+        const perAccount = recordFailure(db, accountKey, ACCOUNT_RULES, now);
+        const perAddress = recordFailure(db, addressKey, ADDRESS_RULES, now);
+        const base = { actor: { id: null, label: login }, ip: meta.ip, facilityId: account?.facility_id ?? null };
+        appendAudit(db, {
+          ...base,
+          action: 'auth.loginFailed',
+          targetType: account ? 'user' : null,
+          targetId: account?.id ?? null,
+          details: { kind: credentials.kind, failures: perAccount.failures },
+        });
+        if (perAccount.locked || perAddress.locked) {
+          appendAudit(db, {
+            ...base,
+            action: 'auth.locked',
+            targetType: account ? 'user' : null,
+            targetId: account?.id ?? null,
+            details: { by: perAccount.locked ? 'account' : 'address', until: new Date(Math.max(perAccount.blockedUntil, perAddress.blockedUntil)).toISOString() },
+          });
+          return { ok: false, code: 'auth.locked', retryAfterMs: Math.max(perAccount.blockedUntil, perAddress.blockedUntil) - now };
+        }
+        return { ok: false, code: 'auth.invalid' };
+      })
+      .immediate();
+  }
+
+  if (account.active !== 1 || (account.role === 'learner' && account.learner_status !== 'in_custody')) {
+    appendAudit(db, {
+      actor: { id: account.id, label: login },
+      action: 'auth.loginRefused',
+      targetType: 'user',
+      targetId: account.id,
+      facilityId: account.facility_id,
+      ip: meta.ip,
+      details: { reason: account.active !== 1 ? 'inactive' : 'notInCustody' },
+    });
+    return { ok: false, code: 'auth.inactive' };
+  }
+
+  const token = generateSessionToken();
+  return db
+    .transaction((): SignInResult => {
+      clearThrottle(db, accountKey);
+      const session = createSession(db, token, account.id, timeouts, meta, now);
+      appendAudit(db, {
+        actor: { id: account.id, label: login },
+        action: 'auth.login',
+        targetType: 'user',
+        targetId: account.id,
+        facilityId: account.facility_id,
+        ip: meta.ip,
+        details: { kind: credentials.kind },
+      });
+      return { ok: true, userId: account.id, role: account.role, token, expiresAt: session.expiresAt };
+    })
+    .immediate();
+}
+
+/** Ends this session, or every session of the user with `everywhere`. */
+export function signOut(
+  db: Db,
+  sessionId: string,
+  user: { id: number; username: string | null; displayName: string; facilityId: number | null },
+  ip: string | null,
+  everywhere = false,
+): void {
+  db.transaction(() => {
+    const ended = everywhere ? invalidateUserSessions(db, user.id) : (invalidateSession(db, sessionId), 1);
+    appendAudit(db, {
+      actor: { id: user.id, label: user.username ?? user.displayName },
+      action: everywhere ? 'auth.logoutEverywhere' : 'auth.logout',
+      targetType: 'user',
+      targetId: user.id,
+      facilityId: user.facilityId,
+      ip,
+      details: { sessionsEnded: ended },
+    });
+  }).immediate();
+}
+
+/** Records that a session ended by itself (idle, absolute limit, or account barred). */
+export function recordSessionEnd(db: Db, userId: number, reason: 'idle' | 'expired' | 'barred', ip: string | null): void {
+  appendAudit(db, { actor: { id: userId, label: 'system' }, action: 'auth.sessionEnded', targetType: 'user', targetId: userId, ip, details: { reason } });
+}

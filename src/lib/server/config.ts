@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const minutes = (fallback: number) =>
+  z.coerce.number().positive().max(24 * 60).default(fallback);
+
+/** Environment variables read by the server (documented in the README). */
+const envSchema = z.object({
+  /** Folder for the database and uploads; created when missing. */
+  TILTS_DATA_DIR: z.string().min(1).default('db/data'),
+  /** Idle minutes before a learner is signed out (kiosk terminals). */
+  TILTS_IDLE_MINUTES_LEARNER: minutes(15),
+  /** Idle minutes before staff and released persons are signed out. */
+  TILTS_IDLE_MINUTES_STAFF: minutes(30),
+  /** Hours after which any session ends, active or not. */
+  TILTS_SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 7).default(12),
+  /**
+   * The public origin (https://…) on which only /verify and the portal answer;
+   * also accepted as an Origin for state-changing requests.
+   */
+  TILTS_PUBLIC_ORIGIN: z.url().optional(),
+  /** 'true' forces Secure cookies; 'auto' (default) sets them when the request came over TLS. */
+  TILTS_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+});
+
+export interface Config {
+  dataDir: string;
+  databaseFile: string;
+  idleMs: { learner: number; staff: number };
+  sessionMaxMs: number;
+  publicOrigin: string | null;
+  secureCookies: 'auto' | 'true' | 'false';
+}
+
+/**
+ * Reads and validates the configuration. A bad value stops the server with a
+ * message naming the variable, rather than running with a surprising default.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.TILTS_DATA_DIR);
+  return {
+    dataDir,
+    databaseFile: path.join(dataDir, 'tilts.db'),
+    idleMs: {
+      learner: e.TILTS_IDLE_MINUTES_LEARNER * 60_000,
+      staff: e.TILTS_IDLE_MINUTES_STAFF * 60_000,
+    },
+    sessionMaxMs: e.TILTS_SESSION_MAX_HOURS * 3_600_000,
+    publicOrigin: e.TILTS_PUBLIC_ORIGIN ? new URL(e.TILTS_PUBLIC_ORIGIN).origin : null,
+    secureCookies: e.TILTS_SECURE_COOKIES,
+  };
+}

@@ -1,0 +1,91 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The application's database handle (better-sqlite3, synchronous). */
+export type Db = Database.Database;
+
+/**
+ * Opens the SQLite database with the pragmas the platform relies on:
+ * WAL with synchronous=FULL so that every acknowledged write survives a power
+ * cut, foreign keys enforced, and a busy timeout so that a CLI tool (backup,
+ * roster import) and the server can share the file.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export interface MigrationResult {
+  applied: string[];
+}
+
+/**
+ * Applies the forward-only SQL migrations in `dir` (files named
+ * `NNNN_description.sql`) that are not yet recorded, each in its own
+ * transaction together with its bookkeeping row.
+ */
+export function migrate(db: Db, dir: string): MigrationResult {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migration (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const done = new Set(
+    db.prepare('SELECT version FROM schema_migration').pluck().all() as number[],
+  );
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+    .sort();
+  const applied: string[] = [];
+  const record = db.prepare('INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const file of files) {
+    const version = Number(file.slice(0, 4));
+    if (done.has(version)) continue;
+    const sql = fs.readFileSync(path.join(dir, file), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      record.run(version, file, new Date().toISOString());
+    }).immediate();
+    applied.push(file);
+  }
+  return { applied };
+}
+
+/**
+ * Runs `fn` in an IMMEDIATE transaction (the write lock is taken at BEGIN, so
+ * two writers never deadlock on an upgrade) and returns its result. A thrown
+ * error rolls everything back.
+ */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement for `text`, prepared once per database handle and
+ * reused: domain modules call `stmt(db, '…')` instead of `db.prepare`.
+ */
+export function stmt(db: Db, text: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let s = cache.get(text);
+  if (!s) cache.set(text, (s = db.prepare(text)));
+  return s;
+}
+
+/** True when the database answers a trivial query (health check). */
+export function pingDatabase(db: Db): boolean {
+  try {
+    return stmt(db, 'SELECT 1 AS ok').get() !== undefined;
+  } catch {
+    return false;
+  }
+}

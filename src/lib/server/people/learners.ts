@@ -1,0 +1,267 @@
+import { stmt, type Db } from '../db.ts';
+import { appendAudit } from '../audit.ts';
+import { generatePin, hashSecret } from '../password.ts';
+import { can, facilitiesFor } from '../policy.ts';
+import type { SessionUser } from '../session.ts';
+import { auditActor, replaceSecret } from './users.ts';
+import type { EducationLevel, LatvianLevel, LearnerStatus, Locale } from '../../shared/domain.ts';
+
+/** A learner (inmate) as staff see them. Identified by inmate number, never a personal code. */
+export interface Learner {
+  id: number;
+  userId: number;
+  inmateNumber: string;
+  surname: string;
+  givenNames: string;
+  birthYear: number | null;
+  facilityId: number;
+  facilityName: string;
+  educationLevel: EducationLevel;
+  latvianLevel: LatvianLevel;
+  expectedReleaseDate: string | null;
+  status: LearnerStatus;
+  preferredLocale: Locale;
+  active: boolean;
+}
+
+interface LearnerRow {
+  id: number;
+  user_id: number;
+  inmate_number: string;
+  surname: string;
+  given_names: string;
+  birth_year: number | null;
+  facility_id: number;
+  facility_name: string;
+  education_level: EducationLevel;
+  latvian_level: LatvianLevel;
+  expected_release_date: string | null;
+  status: LearnerStatus;
+  preferred_locale: Locale;
+  active: number;
+}
+
+const SELECT_LEARNER = `
+  SELECT l.id, l.user_id, l.inmate_number, l.surname, l.given_names, l.birth_year,
+         u.facility_id, f.name AS facility_name, l.education_level, l.latvian_level,
+         l.expected_release_date, l.status, u.preferred_locale, u.active
+  FROM learner l
+  JOIN user u ON u.id = l.user_id
+  JOIN facility f ON f.id = u.facility_id`;
+
+function toLearner(r: LearnerRow): Learner {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    inmateNumber: r.inmate_number,
+    surname: r.surname,
+    givenNames: r.given_names,
+    birthYear: r.birth_year,
+    facilityId: r.facility_id,
+    facilityName: r.facility_name,
+    educationLevel: r.education_level,
+    latvianLevel: r.latvian_level,
+    expectedReleaseDate: r.expected_release_date,
+    status: r.status,
+    preferredLocale: r.preferred_locale,
+    active: r.active === 1,
+  };
+}
+
+export interface LearnerInput {
+  surname: string;
+  givenNames: string;
+  birthYear: number | null;
+  facilityId: number;
+  educationLevel: EducationLevel;
+  latvianLevel: LatvianLevel;
+  expectedReleaseDate: string | null;
+  status: LearnerStatus;
+  preferredLocale: Locale;
+}
+
+export type LearnerError = 'auth.forbidden' | 'learner.notFound' | 'learner.inmateNumberTaken';
+
+function visibleTo(actor: SessionUser, facilityId: number): boolean {
+  return can(actor, 'learners:view', { facilityId });
+}
+
+/** A learner the actor may see, or null (not found and not allowed look the same). */
+export function getLearner(db: Db, actor: SessionUser, id: number): Learner | null {
+  const row = stmt(db, `${SELECT_LEARNER} WHERE l.id = ?`).get(id) as LearnerRow | undefined;
+  return row && visibleTo(actor, row.facility_id) ? toLearner(row) : null;
+}
+
+/** The learner behind a learner account (for the learner's own pages). */
+export function getLearnerForUser(db: Db, userId: number): Learner | null {
+  const row = stmt(db, `${SELECT_LEARNER} WHERE l.user_id = ?`).get(userId) as LearnerRow | undefined;
+  return row ? toLearner(row) : null;
+}
+
+export interface LearnerFilter {
+  facilityId?: number | undefined;
+  status?: LearnerStatus | undefined;
+  q?: string | undefined;
+}
+
+/** Learners in the facilities where the actor may see learners. */
+export function listLearners(db: Db, actor: SessionUser, filter: LearnerFilter = {}): Learner[] {
+  const scope = facilitiesFor(actor, 'learners:view');
+  if (scope !== 'all' && scope.length === 0) return [];
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (scope !== 'all') where.push(`u.facility_id IN (${scope.map(Number).join(',')})`);
+  if (filter.facilityId) (where.push('u.facility_id = @facility'), (params.facility = filter.facilityId));
+  if (filter.status) (where.push('l.status = @status'), (params.status = filter.status));
+  if (filter.q) {
+    where.push("(l.surname LIKE @q ESCAPE '\\' OR l.given_names LIKE @q ESCAPE '\\' OR l.inmate_number LIKE @q ESCAPE '\\')");
+    params.q = '%' + filter.q.replace(/[%_\\]/g, (c) => '\\' + c) + '%';
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return (stmt(db, `${SELECT_LEARNER} ${clause} ORDER BY l.surname, l.given_names LIMIT 500`).all(params) as LearnerRow[]).map(
+    toLearner,
+  );
+}
+
+/** Admits a learner with a new PIN, returned once for staff to hand over. */
+export async function createLearner(
+  db: Db,
+  actor: SessionUser,
+  input: LearnerInput & { inmateNumber: string },
+  pin = generatePin(),
+): Promise<{ ok: true; learner: Learner; pin: string } | { ok: false; code: LearnerError }> {
+  if (!can(actor, 'learners:edit', { facilityId: input.facilityId })) return { ok: false, code: 'auth.forbidden' };
+  const hash = await hashSecret(pin);
+  return db
+    .transaction(() => {
+      if (stmt(db, 'SELECT 1 FROM learner WHERE inmate_number = ?').get(input.inmateNumber)) {
+        return { ok: false as const, code: 'learner.inmateNumberTaken' as const };
+      }
+      const now = new Date().toISOString();
+      const userId = Number(
+        stmt(
+          db,
+          `INSERT INTO user (role, username, display_name, facility_id, secret_hash, preferred_locale, created_at, updated_at)
+           VALUES ('learner', NULL, ?, ?, ?, ?, ?, ?)`,
+        ).run(`${input.givenNames} ${input.surname}`, input.facilityId, hash, input.preferredLocale, now, now).lastInsertRowid,
+      );
+      const id = Number(
+        stmt(
+          db,
+          `INSERT INTO learner (user_id, inmate_number, surname, given_names, birth_year, education_level, latvian_level,
+             expected_release_date, status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          userId,
+          input.inmateNumber,
+          input.surname,
+          input.givenNames,
+          input.birthYear,
+          input.educationLevel,
+          input.latvianLevel,
+          input.expectedReleaseDate,
+          input.status,
+          now,
+          now,
+        ).lastInsertRowid,
+      );
+      appendAudit(db, {
+        actor: auditActor(actor),
+        action: 'learner.create',
+        targetType: 'learner',
+        targetId: id,
+        facilityId: input.facilityId,
+        details: { inmateNumber: input.inmateNumber },
+      });
+      const row = stmt(db, `${SELECT_LEARNER} WHERE l.id = ?`).get(id) as LearnerRow;
+      return { ok: true as const, learner: toLearner(row), pin };
+    })
+    .immediate();
+}
+
+/**
+ * Changes a learner's record. The actor needs the right in the learner's
+ * current facility and, when moving them, in the new one too.
+ */
+export function updateLearner(
+  db: Db,
+  actor: SessionUser,
+  id: number,
+  input: LearnerInput,
+): { ok: true; learner: Learner } | { ok: false; code: LearnerError } {
+  return db
+    .transaction(() => {
+      const before = getLearner(db, actor, id);
+      if (!before) return { ok: false as const, code: 'learner.notFound' as const };
+      if (!can(actor, 'learners:edit', { facilityId: before.facilityId }) || !can(actor, 'learners:edit', { facilityId: input.facilityId })) {
+        return { ok: false as const, code: 'auth.forbidden' as const };
+      }
+      const now = new Date().toISOString();
+      stmt(
+        db,
+        `UPDATE learner SET surname = ?, given_names = ?, birth_year = ?, education_level = ?, latvian_level = ?,
+           expected_release_date = ?, status = ?, updated_at = ? WHERE id = ?`,
+      ).run(
+        input.surname,
+        input.givenNames,
+        input.birthYear,
+        input.educationLevel,
+        input.latvianLevel,
+        input.expectedReleaseDate,
+        input.status,
+        now,
+        id,
+      );
+      stmt(db, 'UPDATE user SET display_name = ?, facility_id = ?, preferred_locale = ?, updated_at = ? WHERE id = ?').run(
+        `${input.givenNames} ${input.surname}`,
+        input.facilityId,
+        input.preferredLocale,
+        now,
+        before.userId,
+      );
+      const changed = Object.fromEntries(
+        (Object.keys(input) as (keyof LearnerInput)[])
+          .filter((k) => before[k] !== input[k])
+          .map((k) => [k, { from: before[k], to: input[k] }]),
+      );
+      appendAudit(db, {
+        actor: auditActor(actor),
+        action: 'learner.update',
+        targetType: 'learner',
+        targetId: id,
+        facilityId: input.facilityId,
+        details: { inmateNumber: before.inmateNumber, changed },
+      });
+      const row = stmt(db, `${SELECT_LEARNER} WHERE l.id = ?`).get(id) as LearnerRow;
+      return { ok: true as const, learner: toLearner(row) };
+    })
+    .immediate();
+}
+
+/** Issues a new PIN (the old one stops working, open sessions end); returned once. */
+export async function resetLearnerPin(
+  db: Db,
+  actor: SessionUser,
+  id: number,
+): Promise<{ ok: true; pin: string } | { ok: false; code: LearnerError }> {
+  const learner = getLearner(db, actor, id);
+  if (!learner) return { ok: false, code: 'learner.notFound' };
+  if (!can(actor, 'learners:resetPin', { facilityId: learner.facilityId })) return { ok: false, code: 'auth.forbidden' };
+  const pin = generatePin();
+  await replaceSecret(db, auditActor(actor), learner.userId, pin, 'learner.pinReset', learner.facilityId);
+  return { ok: true, pin };
+}
+
+/** How many learners the actor can see, by status (home page figures). */
+export function countLearnersByStatus(db: Db, actor: SessionUser): Record<LearnerStatus, number> {
+  const counts: Record<LearnerStatus, number> = { in_custody: 0, released: 0, transferred: 0 };
+  const scope = facilitiesFor(actor, 'learners:view');
+  if (scope !== 'all' && scope.length === 0) return counts;
+  const where = scope === 'all' ? '' : `WHERE u.facility_id IN (${scope.map(Number).join(',')})`;
+  const rows = stmt(db, `SELECT l.status, count(*) AS n FROM learner l JOIN user u ON u.id = l.user_id ${where} GROUP BY l.status`).all() as Array<{
+    status: LearnerStatus;
+    n: number;
+  }>;
+  for (const r of rows) counts[r.status] = r.n;
+  return counts;
+}

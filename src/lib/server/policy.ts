@@ -1,0 +1,122 @@
+import type { Role } from '../shared/domain.ts';
+
+/**
+ * The one authorization policy. Pages, actions, API endpoints and domain
+ * functions ask `can(actor, capability, scope)`; nothing checks role names.
+ *
+ * A grant is 'any' (everywhere) or 'facility' (only in the actor's home
+ * facility and the facilities granted to them), like Kolibri's roles on a
+ * collection and Moodle's capabilities in a context.
+ */
+type Grant = 'any' | 'facility';
+
+const CAPABILITIES = {
+  /** Learner area: my learning, my progress. */
+  'learn:access': { learner: 'any' },
+  /** Teacher area. */
+  'teach:access': { teacher: 'any' },
+  /** Education staff area: consultations, placement, learners of a prison. */
+  'staff:access': { education_staff: 'any' },
+  /** Terminal room supervision. */
+  'supervise:access': { supervisor: 'any' },
+  /** Administration area. */
+  'admin:access': { admin: 'any' },
+  /** The released person's portal. */
+  'portal:access': { released: 'any' },
+  /** Change one's own staff password. */
+  'account:password': { admin: 'any', education_staff: 'any', teacher: 'any', supervisor: 'any' },
+  /** Create, edit, deactivate any user; reset credentials. */
+  'users:manage': { admin: 'any' },
+  /** Create and edit facilities. */
+  'facilities:manage': { admin: 'any' },
+  /** Browse the audit log. */
+  'audit:view': { admin: 'any' },
+  /** See learners' records. */
+  'learners:view': { admin: 'any', education_staff: 'facility', teacher: 'facility', supervisor: 'facility' },
+  /** Change learners' records. */
+  'learners:edit': { admin: 'any', education_staff: 'facility' },
+  /** Issue or reset a learner's PIN (ends their sessions). */
+  'learners:resetPin': { admin: 'any', education_staff: 'facility' },
+} as const satisfies Record<string, Partial<Record<Role, Grant>>>;
+
+export type Capability = keyof typeof CAPABILITIES;
+export const ALL_CAPABILITIES = Object.keys(CAPABILITIES) as Capability[];
+
+/** The parts of a signed-in user the policy looks at. */
+export interface Actor {
+  id: number;
+  role: Role;
+  /** Home facility and granted facilities. */
+  facilityIds: readonly number[];
+}
+
+export interface Scope {
+  facilityId?: number | null;
+}
+
+/**
+ * May `actor` do `capability`? Without a scope, a facility grant answers
+ * "somewhere" (enough to open an area); with a facility scope it answers for
+ * that facility only.
+ */
+export function can(actor: Actor | null, capability: Capability, scope?: Scope): boolean {
+  if (!actor) return false;
+  const grants: Partial<Record<Role, Grant>> = CAPABILITIES[capability];
+  const grant = grants[actor.role];
+  if (!grant) return false;
+  if (grant === 'any' || scope?.facilityId === undefined) return true;
+  return scope.facilityId !== null && actor.facilityIds.includes(scope.facilityId);
+}
+
+/** The facilities where `actor` holds `capability`: 'all' or a list. */
+export function facilitiesFor(actor: Actor, capability: Capability): 'all' | number[] {
+  const grants: Partial<Record<Role, Grant>> = CAPABILITIES[capability];
+  const grant = grants[actor.role];
+  if (!grant) return [];
+  return grant === 'any' ? 'all' : [...actor.facilityIds];
+}
+
+/** What a route needs: nothing, a signed-in user, or a capability. */
+export type RouteAccess = 'public' | 'signedIn' | Capability;
+
+/**
+ * Every path prefix and what it needs, most specific first. A path that no
+ * rule names needs a signed-in user (deny by default for strangers).
+ */
+export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }> = [
+  { prefix: '/login', access: 'public' },
+  { prefix: '/about', access: 'public' },
+  { prefix: '/healthz', access: 'public' },
+  { prefix: '/lang', access: 'public' },
+  { prefix: '/logout', access: 'signedIn' },
+  { prefix: '/api/session', access: 'signedIn' },
+  { prefix: '/account', access: 'account:password' },
+  { prefix: '/learn', access: 'learn:access' },
+  { prefix: '/teach', access: 'teach:access' },
+  { prefix: '/staff', access: 'staff:access' },
+  { prefix: '/supervise', access: 'supervise:access' },
+  { prefix: '/admin/users', access: 'users:manage' },
+  { prefix: '/admin/facilities', access: 'facilities:manage' },
+  { prefix: '/admin/audit', access: 'audit:view' },
+  { prefix: '/admin', access: 'admin:access' },
+  { prefix: '/portal', access: 'portal:access' },
+];
+
+export function routeAccess(pathname: string): RouteAccess {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  for (const rule of ROUTE_RULES) {
+    if (path === rule.prefix || path.startsWith(rule.prefix + '/')) return rule.access;
+  }
+  return 'signedIn';
+}
+
+export type RouteDecision = 'allow' | 'signIn' | 'forbidden';
+
+/** The decision the middleware applies before any page or endpoint runs. */
+export function decideRoute(actor: Actor | null, pathname: string): RouteDecision {
+  const access = routeAccess(pathname);
+  if (access === 'public') return 'allow';
+  if (!actor) return 'signIn';
+  if (access === 'signedIn') return 'allow';
+  return can(actor, access) ? 'allow' : 'forbidden';
+}
