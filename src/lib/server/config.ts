@@ -21,6 +21,8 @@ const envSchema = z.object({
   TILTS_PUBLIC_ORIGIN: z.url().optional(),
   /** 'true' forces Secure cookies; 'auto' (default) sets them when the request came over TLS. */
   TILTS_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Sign-in posts allowed per client address per minute (a burst of that many, then evenly spread). */
+  TILTS_SIGNIN_PER_MINUTE: z.coerce.number().int().positive().max(100_000).default(20),
 });
 
 export interface Config {
@@ -30,6 +32,7 @@ export interface Config {
   sessionMaxMs: number;
   publicOrigin: string | null;
   secureCookies: 'auto' | 'true' | 'false';
+  signInPerMinute: number;
 }
 
 /**
@@ -54,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.TILTS_SESSION_MAX_HOURS * 3_600_000,
     publicOrigin: e.TILTS_PUBLIC_ORIGIN ? new URL(e.TILTS_PUBLIC_ORIGIN).origin : null,
     secureCookies: e.TILTS_SECURE_COOKIES,
+    signInPerMinute: e.TILTS_SIGNIN_PER_MINUTE,
   };
 }

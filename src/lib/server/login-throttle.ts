@@ -50,7 +50,10 @@ export function checkThrottle(db: Db, key: string, rules: ThrottleRules, now = D
   return { allowed: false, retryAfterMs: row.blocked_until - now, locked: row.failures >= rules.lockAfter };
 }
 
-/** Records a failure; returns the new count and whether the key just became locked. */
+/**
+ * Records a failure; returns the new count and whether this failure locks the
+ * key (the one reaching `lockAfter`, and any further one once a lock has run out).
+ */
 export function recordFailure(
   db: Db,
   key: string,
@@ -71,7 +74,7 @@ export function recordFailure(
      ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at,
        blocked_until = excluded.blocked_until`,
   ).run(key, failures, now, blockedUntil);
-  return { failures, locked: failures === rules.lockAfter, blockedUntil };
+  return { failures, locked: failures >= rules.lockAfter, blockedUntil };
 }
 
 export function clearThrottle(db: Db, key: string): void {

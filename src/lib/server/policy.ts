@@ -93,6 +93,7 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/account', access: 'account:password' },
   { prefix: '/learn', access: 'learn:access' },
   { prefix: '/teach', access: 'teach:access' },
+  { prefix: '/staff/learners', access: 'learners:edit' },
   { prefix: '/staff', access: 'staff:access' },
   { prefix: '/supervise', access: 'supervise:access' },
   { prefix: '/admin/users', access: 'users:manage' },

@@ -5,11 +5,13 @@
  */
 export class TokenBucket {
   private buckets = new Map<string, { count: number; refilledAt: number }>();
+  readonly max: number;
+  readonly refillIntervalMs: number;
 
-  constructor(
-    readonly max: number,
-    readonly refillIntervalMs: number,
-  ) {}
+  constructor(max: number, refillIntervalMs: number) {
+    this.max = max;
+    this.refillIntervalMs = refillIntervalMs;
+  }
 
   /** Takes `cost` tokens if there are enough; false means "too many requests". */
   consume(key: string, cost = 1, now = Date.now()): boolean {

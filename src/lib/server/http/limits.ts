@@ -1,4 +1,10 @@
 import { TokenBucket } from '../rate-limit.ts';
+import type { Config } from '../config.ts';
 
-/** Sign-in posts per client address: a burst of 20, then one every 3 seconds. */
-export const signInBucket = new TokenBucket(20, 3_000);
+let signIn: TokenBucket | null = null;
+
+/** Sign-in posts per client address: a burst of TILTS_SIGNIN_PER_MINUTE, then evenly spread over the minute. */
+export function signInBucket(config: Pick<Config, 'signInPerMinute'>): TokenBucket {
+  signIn ??= new TokenBucket(config.signInPerMinute, 60_000 / config.signInPerMinute);
+  return signIn;
+}

@@ -1,5 +1,6 @@
 import { stmt, type Db } from '../db.ts';
 import { appendAudit, type AuditActor } from '../audit.ts';
+import { facilitiesFor, type Actor, type Capability } from '../policy.ts';
 
 export interface Facility {
   id: number;
@@ -73,4 +74,10 @@ export function updateFacility(
       return { ok: true, facility: getFacility(db, id)! };
     })
     .immediate();
+}
+
+/** The active facilities where `actor` holds `capability` (for choices in forms and filters). */
+export function listFacilitiesFor(db: Db, actor: Actor, capability: Capability): Facility[] {
+  const scope = facilitiesFor(actor, capability);
+  return listFacilities(db).filter((f) => f.active && (scope === 'all' || scope.includes(f.id)));
 }

@@ -248,7 +248,12 @@ export async function resetLearnerPin(
   if (!learner) return { ok: false, code: 'learner.notFound' };
   if (!can(actor, 'learners:resetPin', { facilityId: learner.facilityId })) return { ok: false, code: 'auth.forbidden' };
   const pin = generatePin();
-  await replaceSecret(db, auditActor(actor), learner.userId, pin, 'learner.pinReset', learner.facilityId);
+  await replaceSecret(db, auditActor(actor), learner.userId, pin, {
+    action: 'learner.pinReset',
+    facilityId: learner.facilityId,
+    targetType: 'learner',
+    targetId: learner.id,
+  });
   return { ok: true, pin };
 }
 

@@ -225,14 +225,20 @@ export async function replaceSecret(
   actor: AuditActor,
   userId: number,
   secret: string,
-  action: string,
-  facilityId: number | null,
+  audit: { action: string; facilityId: number | null; targetType?: string; targetId?: number },
 ): Promise<void> {
   const hash = await hashSecret(secret);
   db.transaction(() => {
     stmt(db, 'UPDATE user SET secret_hash = ?, updated_at = ? WHERE id = ?').run(hash, new Date().toISOString(), userId);
     const ended = invalidateUserSessions(db, userId);
-    appendAudit(db, { actor, action, targetType: 'user', targetId: userId, facilityId, details: { sessionsEnded: ended } });
+    appendAudit(db, {
+      actor,
+      action: audit.action,
+      targetType: audit.targetType ?? 'user',
+      targetId: audit.targetId ?? userId,
+      facilityId: audit.facilityId,
+      details: { sessionsEnded: ended },
+    });
   }).immediate();
 }
 
@@ -247,7 +253,7 @@ export async function resetPassword(
   if (!user) return { ok: false, code: 'user.notFound' };
   if (user.role === 'learner') return { ok: false, code: 'user.isLearner' };
   const password = generatePassword();
-  await replaceSecret(db, auditActor(actor), id, password, 'user.passwordReset', user.facilityId);
+  await replaceSecret(db, auditActor(actor), id, password, { action: 'user.passwordReset', facilityId: user.facilityId });
   return { ok: true, password };
 }
 
@@ -261,11 +267,52 @@ export async function changeOwnPassword(
   if (!can(actor, 'account:password')) return { ok: false, code: 'auth.forbidden' };
   const hash = stmt(db, 'SELECT secret_hash FROM user WHERE id = ?').pluck().get(actor.id) as string | null | undefined;
   if (!hash || !(await verifySecret(hash, current))) return { ok: false, code: 'auth.wrongPassword' };
-  await replaceSecret(db, auditActor(actor), actor.id, next, 'user.passwordChange', actor.facilityId);
+  await replaceSecret(db, auditActor(actor), actor.id, next, { action: 'user.passwordChange', facilityId: actor.facilityId });
   return { ok: true };
 }
 
 /** The language the user reads the platform in. */
 export function setPreferredLocale(db: Db, userId: number, locale: Locale): void {
   stmt(db, 'UPDATE user SET preferred_locale = ?, updated_at = ? WHERE id = ?').run(locale, new Date().toISOString(), userId);
+}
+
+/** Accounts per role (administration overview). */
+export function countUsersByRole(db: Db): Record<Role, number> {
+  const counts: Record<Role, number> = { admin: 0, education_staff: 0, teacher: 0, supervisor: 0, learner: 0, released: 0 };
+  for (const r of stmt(db, 'SELECT role, count(*) AS n FROM user WHERE active = 1 GROUP BY role').all() as Array<{ role: Role; n: number }>) {
+    counts[r.role] = r.n;
+  }
+  return counts;
+}
+
+/** The extra facilities (besides the home one) a staff user may act on. */
+export function getFacilityGrants(db: Db, userId: number): number[] {
+  return stmt(db, 'SELECT facility_id FROM facility_grant WHERE user_id = ? ORDER BY facility_id').pluck().all(userId) as number[];
+}
+
+/** Replaces a staff user's extra facilities; audited with before and after. */
+export function setFacilityGrants(db: Db, actor: SessionUser, userId: number, facilityIds: number[]): UserResult {
+  if (!can(actor, 'users:manage')) return { ok: false, code: 'auth.forbidden' };
+  return db
+    .transaction((): UserResult => {
+      const user = getUser(db, userId);
+      if (!user) return { ok: false, code: 'user.notFound' };
+      if (user.role === 'learner' || user.role === 'released') return { ok: false, code: 'user.isLearner' };
+      const before = getFacilityGrants(db, userId);
+      const after = [...new Set(facilityIds)].filter((id) => id !== user.facilityId).sort((a, b) => a - b);
+      stmt(db, 'DELETE FROM facility_grant WHERE user_id = ?').run(userId);
+      const insert = stmt(db, 'INSERT INTO facility_grant (user_id, facility_id, granted_at) VALUES (?, ?, ?)');
+      const now = new Date().toISOString();
+      for (const facilityId of after) insert.run(userId, facilityId, now);
+      appendAudit(db, {
+        actor: auditActor(actor),
+        action: 'user.facilityGrants',
+        targetType: 'user',
+        targetId: userId,
+        facilityId: user.facilityId,
+        details: { before, after },
+      });
+      return { ok: true, user };
+    })
+    .immediate();
 }
