@@ -17,7 +17,7 @@ export function isMessageKey(key: string): key is MessageKey {
  * `params`. Falls back to Latvian, then to the key itself (never throws).
  */
 export function t(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogues[locale][key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
+  const text = (catalogues[locale] ?? catalogues[DEFAULT_LOCALE])[key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
@@ -46,4 +46,12 @@ export function formatDateTime(locale: Locale, iso: string | number | Date): str
   const d = new Date(iso);
   const tag = locale === 'lv' ? 'lv-LV' : locale === 'ru' ? 'ru-RU' : 'en-GB';
   return new Intl.DateTimeFormat(tag, { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Riga' }).format(d);
+}
+
+/** Active time as "1 h 05 min" / "12 min" in the reader's language. */
+export function formatDuration(locale: Locale, seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? t(locale, 'time.hoursMinutes', { h, m: String(m).padStart(2, '0') }) : t(locale, 'time.minutes', { m });
 }
