@@ -10,7 +10,10 @@ export default defineConfig({
   adapter: node({ mode: 'standalone' }),
   // Sessions are our own (src/lib/server/session.ts, the Lucia way).
   session: false,
-  security: { checkOrigin: true },
+  // CSRF is checked in src/middleware.ts (Origin, else a double-submit token):
+  // under Referrer-Policy no-referrer browsers post forms with `Origin: null`,
+  // which Astro's own origin check would refuse.
+  security: { checkOrigin: false },
   build: { inlineStylesheets: 'never' },
   vite: {
     build: { assetsInlineLimit: 0 },

@@ -2,6 +2,9 @@
 import { openMigrated } from './lib/database.ts';
 import { formatAccounts } from './lib/accounts.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
+import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
+import { syncCourses } from '../src/lib/server/courses/sync.ts';
+import { coursesDir } from './lib/courses.ts';
 
 const { db, file } = openMigrated();
 if (!isEmpty(db)) {
@@ -10,5 +13,7 @@ if (!isEmpty(db)) {
   process.exit(1);
 }
 const accounts = await seedDemo(db);
+syncCourses(db, coursesDir());
+seedDemoLearning(db);
 db.close();
 console.log(`${file}: demo data added.\n\n${formatAccounts(accounts)}`);

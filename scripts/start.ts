@@ -5,16 +5,23 @@ import { formatAccounts } from './lib/accounts.ts';
 import { serve } from './server.ts';
 import { demoAccounts, hasDemo, isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
 import { createFirstAdmin } from '../src/lib/server/seed/first-admin.ts';
+import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
+import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
+import { coursesDir } from './lib/courses.ts';
 
 ensureBuild();
 const { db, file, applied } = openMigrated();
 if (applied.length) console.log(`Database ${file}: applied ${applied.join(', ')}`);
+// Course packages: refused ones are listed with file, field and reason; the rest load.
+const report = syncCourses(db, coursesDir());
+console.log(`Course packages:\n${formatSyncReport(report)}`);
 let firstAdmin: string | null = null;
 if (isEmpty(db)) {
   if (process.env.TILTS_DEMO === 'off') firstAdmin = await createFirstAdmin(db);
   else {
     console.log('Empty database: adding the demo data…');
     await seedDemo(db);
+    seedDemoLearning(db);
   }
 }
 const demo = hasDemo(db);

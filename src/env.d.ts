@@ -11,5 +11,9 @@ declare namespace App {
     sessionEnded: 'idle' | 'expired' | 'barred' | null;
     locale: import('./lib/shared/domain.ts').Locale;
     clientIp: string | null;
+    /** The CSRF token every POST form repeats (components/Csrf.astro). */
+    csrfToken: string;
+    /** Active-time credits from heartbeats (written in batches). */
+    timeOnTask: import('./lib/server/learning/time-on-task.ts').TimeOnTask;
   }
 }

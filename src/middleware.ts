@@ -4,16 +4,27 @@ import { validateSessionToken, SESSION_COOKIE } from './lib/server/session.ts';
 import { recordSessionEnd } from './lib/server/auth.ts';
 import { decideRoute } from './lib/server/policy.ts';
 import { SECURITY_HEADERS } from './lib/server/http/security-headers.ts';
-import { deleteSessionCookie, isSameOrigin, LOCALE_COOKIE, safeNext } from './lib/server/http/cookies.ts';
+import {
+  CSRF_COOKIE,
+  deleteSessionCookie,
+  LOCALE_COOKIE,
+  newCsrfToken,
+  originVerdict,
+  safeNext,
+  setCsrfCookie,
+  submittedCsrfToken,
+  tokensMatch,
+} from './lib/server/http/cookies.ts';
 import { toLocale } from './lib/i18n/index.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Fills the locals every page relies on. */
 const context = defineMiddleware((ctx, next) => {
-  const { db, config } = getRuntime();
+  const { db, config, timeOnTask } = getRuntime();
   ctx.locals.db = db;
   ctx.locals.config = config;
+  ctx.locals.timeOnTask = timeOnTask;
   ctx.locals.user = null;
   ctx.locals.session = null;
   ctx.locals.sessionEnded = null;
@@ -26,12 +37,27 @@ const context = defineMiddleware((ctx, next) => {
   return next();
 });
 
-/** CSRF: a state-changing request must come from one of our own pages. */
-const sameOrigin = defineMiddleware((ctx, next) => {
-  if (UNSAFE.has(ctx.request.method) && !isSameOrigin(ctx.request, ctx.url, ctx.locals.config.publicOrigin)) {
-    return next('/forbidden?why=origin');
+/**
+ * CSRF: a state-changing request must come from one of our own pages. A
+ * foreign Origin is refused outright; our own Origin passes; otherwise (the
+ * browser sent `Origin: null`, as it does under Referrer-Policy no-referrer)
+ * the request must repeat the token of its CSRF cookie.
+ */
+const csrf = defineMiddleware(async (ctx, next) => {
+  let token = ctx.cookies.get(CSRF_COOKIE)?.value ?? null;
+  if (!token || token.length !== 43) {
+    token = newCsrfToken();
+    setCsrfCookie(ctx.cookies, ctx.url, ctx.locals.config, token);
   }
-  return next();
+  ctx.locals.csrfToken = token;
+  if (!UNSAFE.has(ctx.request.method)) return next();
+  const verdict = originVerdict(ctx.request, ctx.url, ctx.locals.config.publicOrigin);
+  const allowed =
+    verdict === 'same' ||
+    (verdict === 'unknown' && tokensMatch(ctx.cookies.get(CSRF_COOKIE)?.value, await submittedCsrfToken(ctx.request)));
+  if (allowed) return next();
+  if (ctx.url.pathname.startsWith('/api/')) return Response.json({ error: 'csrf.refused' }, { status: 403 });
+  return next('/forbidden?why=origin');
 });
 
 /** Resolves the session cookie to a user; ends sessions that timed out. */
@@ -75,8 +101,8 @@ const authorize = defineMiddleware((ctx, next) => {
 const headers = defineMiddleware(async (ctx, next) => {
   const response = await next();
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
-  if (ctx.locals.user || !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
+  if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
   return response;
 });
 
-export const onRequest = sequence(context, headers, sameOrigin, session, authorize);
+export const onRequest = sequence(context, headers, csrf, session, authorize);

@@ -1,6 +1,7 @@
 // Idle warning: shows a dialog shortly before the session would end for
 // inactivity, lets the person stay signed in, and returns to the sign-in page
 // when time is up. The server enforces the timeout whatever this script does.
+const csrfToken = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 const body = document.body;
 const warnMs = Number(body.dataset.idleWarnMs);
 let deadline = Date.now() + Number(body.dataset.idleLeftMs);
@@ -19,7 +20,7 @@ function tick(): void {
 
 form?.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const response = await fetch('/api/session/touch', { method: 'POST', headers: { Accept: 'application/json' } });
+  const response = await fetch('/api/session/touch', { method: 'POST', headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken } });
   if (!response.ok) {
     window.location.assign('/login?reason=idle');
     return;
@@ -30,3 +31,5 @@ form?.addEventListener('submit', async (event) => {
 });
 
 if (Number.isFinite(deadline) && Number.isFinite(warnMs)) tick();
+
+export {};

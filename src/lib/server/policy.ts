@@ -37,6 +37,10 @@ const CAPABILITIES = {
   'learners:edit': { admin: 'any', education_staff: 'facility' },
   /** Issue or reset a learner's PIN (ends their sessions). */
   'learners:resetPin': { admin: 'any', education_staff: 'facility' },
+  /** Study one's own enrolled courses: lessons, quizzes, progress. */
+  'learning:study': { learner: 'any' },
+  /** See the gradebook of the courses one teaches, for the learners of one's facilities. */
+  'gradebook:view': { teacher: 'facility' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -92,6 +96,7 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/api/session', access: 'signedIn' },
   { prefix: '/account', access: 'account:password' },
   { prefix: '/learn', access: 'learn:access' },
+  { prefix: '/api/learn', access: 'learning:study' },
   { prefix: '/teach', access: 'teach:access' },
   { prefix: '/staff/learners', access: 'learners:edit' },
   { prefix: '/staff', access: 'staff:access' },

@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from './config.ts';
 import { deleteExpiredSessions } from './session.ts';
 import { openDatabase, type Db } from './db.ts';
+import { FLUSH_INTERVAL_MS, TimeOnTask } from './learning/time-on-task.ts';
 
 /**
  * The composition root of the running server: configuration and the one
@@ -11,6 +12,8 @@ import { openDatabase, type Db } from './db.ts';
 export interface Runtime {
   config: Config;
   db: Db;
+  /** Time-on-task credits gathered in memory and written in batches. */
+  timeOnTask: TimeOnTask;
 }
 
 let runtime: Runtime | null = null;
@@ -19,8 +22,13 @@ export function getRuntime(): Runtime {
   if (runtime) return runtime;
   const config = loadConfig();
   const db = openDatabase(config.databaseFile);
+  const timeOnTask = new TimeOnTask();
   const sweep = setInterval(() => deleteExpiredSessions(db, config), 10 * 60_000);
   sweep.unref();
-  runtime = { config, db };
+  const flush = setInterval(() => timeOnTask.flush(db), FLUSH_INTERVAL_MS);
+  flush.unref();
+  // On a normal stop, write the gathered time before the process ends.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => timeOnTask.flush(db, Date.now(), true));
+  runtime = { config, db, timeOnTask };
   return runtime;
 }

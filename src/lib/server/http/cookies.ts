@@ -3,6 +3,10 @@ import type { Config } from '../config.ts';
 import { SESSION_COOKIE } from '../session.ts';
 
 export const LOCALE_COOKIE = 'tilts_lang';
+/** Double-submit CSRF token: a random value in a cookie that forms repeat in `_csrf`. */
+export const CSRF_COOKIE = 'tilts_csrf';
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
 
 function secure(url: URL, config: Pick<Config, 'secureCookies'>): boolean {
   if (config.secureCookies === 'true') return true;
@@ -33,16 +37,46 @@ export function setLocaleCookie(cookies: AstroCookies, url: URL, config: Pick<Co
   });
 }
 
+export function setCsrfCookie(cookies: AstroCookies, url: URL, config: Pick<Config, 'secureCookies'>, token: string): void {
+  cookies.set(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secure(url, config), path: '/' });
+}
+
+/** A new CSRF token: 32 random bytes, base64url. */
+export function newCsrfToken(): string {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64url');
+}
+
 /**
- * True when a state-changing request comes from our own pages: its Origin is
- * this server's (or the configured public origin); without an Origin header,
- * only the browser's own same-origin marker is accepted.
+ * What the Origin header says about a state-changing request: ours, foreign,
+ * or unknown. Browsers send `Origin: null` for form posts under
+ * `Referrer-Policy: no-referrer`, so "unknown" is common and then the CSRF
+ * token decides.
  */
-export function isSameOrigin(request: Request, url: URL, publicOrigin: string | null): boolean {
+export function originVerdict(request: Request, url: URL, publicOrigin: string | null): 'same' | 'foreign' | 'unknown' {
   const origin = request.headers.get('origin');
-  if (origin) return origin === url.origin || origin === publicOrigin;
-  const site = request.headers.get('sec-fetch-site');
-  return site === 'same-origin';
+  if (!origin || origin === 'null') return 'unknown';
+  return origin === url.origin || origin === publicOrigin ? 'same' : 'foreign';
+}
+
+/** The CSRF token a request carries: the `X-CSRF-Token` header or the `_csrf` form field. */
+export async function submittedCsrfToken(request: Request): Promise<string | null> {
+  const header = request.headers.get(CSRF_HEADER);
+  if (header) return header;
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.includes('application/x-www-form-urlencoded') && !type.includes('multipart/form-data')) return null;
+  const form = await request.clone().formData().catch(() => null);
+  const value = form?.get(CSRF_FIELD);
+  return typeof value === 'string' ? value : null;
+}
+
+/** Constant-time comparison of two tokens. */
+export function tokensMatch(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** A local path to return to after sign-in; anything else becomes '/'. */

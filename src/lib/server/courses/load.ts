@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import {
+  courseManifestSchema,
+  lessonFrontMatterSchema,
+  quizSchema,
+  type CourseManifest,
+  type Quiz,
+} from './package-schema.ts';
+import { imageSources } from './render.ts';
+
+/**
+ * Reads one course package folder and validates every file. A broken package
+ * is refused with the file, the field and the reason of each problem; nothing
+ * of it is used.
+ */
+
+export interface PackageError {
+  /** Path relative to the courses folder, e.g. `dzives-skola/course.yaml`. */
+  file: string;
+  /** The field inside the file, e.g. `modules[0].items[2]`, or '' for the whole file. */
+  field: string;
+  reason: string;
+}
+
+export type ImageType = 'image/png' | 'image/jpeg' | 'image/webp';
+
+export interface PackageImage {
+  hash: string;
+  contentType: ImageType;
+  bytes: Buffer;
+}
+
+export interface LoadedItem {
+  /** `<module-id>/<file name>`: the item's stable identity. */
+  key: string;
+  moduleId: string;
+  moduleTitle: string;
+  modulePosition: number;
+  position: number;
+  kind: 'lesson' | 'quiz';
+  title: string;
+  required: boolean;
+  minutes: number;
+  /** Lesson: Markdown body. Quiz: the validated quiz. */
+  lesson: { markdown: string } | null;
+  quiz: Quiz | null;
+  /** Hash of what the learner sees (text and pictures): a new hash is a new version. */
+  contentHash: string;
+}
+
+export interface LoadedCourse {
+  manifest: CourseManifest;
+  items: LoadedItem[];
+  /** Pictures by their path relative to the course folder. */
+  images: Map<string, PackageImage>;
+  contentHash: string;
+}
+
+export type LoadResult = { ok: true; course: LoadedCourse } | { ok: false; id: string; errors: PackageError[] };
+
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** `modules[0].items[2]` from a zod issue path. */
+function fieldOf(issuePath: readonly PropertyKey[]): string {
+  return issuePath.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '');
+}
+
+function zodErrors(file: string, error: z.ZodError): PackageError[] {
+  return error.issues.map((i) => ({ file, field: fieldOf(i.path), reason: i.message }));
+}
+
+/** The type of a picture from its first bytes (never from its name). */
+export function sniffImage(bytes: Buffer): ImageType | null {
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+/** Splits `---\nYAML\n---\nbody` into its parts; null when there is no front matter. */
+export function splitFrontMatter(text: string): { yaml: string; body: string } | null {
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  if (!normalized.startsWith('---\n')) return null;
+  const end = normalized.indexOf('\n---', 4);
+  if (end < 0) return null;
+  const after = normalized.indexOf('\n', end + 4);
+  return { yaml: normalized.slice(4, end), body: after < 0 ? '' : normalized.slice(after + 1) };
+}
+
+function readYaml(file: string, full: string, errors: PackageError[]): unknown {
+  try {
+    return parseYaml(fs.readFileSync(full, 'utf8'));
+  } catch (e) {
+    errors.push({ file, field: '', reason: `not valid YAML: ${(e as Error).message.split('\n')[0]}` });
+    return undefined;
+  }
+}
+
+export function loadCoursePackage(coursesDir: string, folder: string): LoadResult {
+  const dir = path.join(coursesDir, folder);
+  const errors: PackageError[] = [];
+  const manifestFile = `${folder}/course.yaml`;
+  if (!fs.existsSync(path.join(dir, 'course.yaml'))) {
+    return { ok: false, id: folder, errors: [{ file: manifestFile, field: '', reason: 'missing: every course folder needs a course.yaml' }] };
+  }
+  const raw = readYaml(manifestFile, path.join(dir, 'course.yaml'), errors);
+  if (errors.length) return { ok: false, id: folder, errors };
+  const parsed = courseManifestSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, id: folder, errors: zodErrors(manifestFile, parsed.error) };
+  const manifest = parsed.data;
+  if (manifest.id !== folder) errors.push({ file: manifestFile, field: 'id', reason: `must equal the folder name "${folder}"` });
+
+  const images = new Map<string, PackageImage>();
+  const items: LoadedItem[] = [];
+  manifest.modules.forEach((mod, m) => {
+    mod.items.forEach((name, p) => {
+      const rel = `${folder}/${mod.id}/${name}`;
+      const full = path.join(dir, mod.id, name);
+      if (!fs.existsSync(full)) {
+        errors.push({ file: manifestFile, field: `modules[${m}].items[${p}]`, reason: `file ${mod.id}/${name} not found` });
+        return;
+      }
+      const base = { key: `${mod.id}/${name}`, moduleId: mod.id, moduleTitle: mod.title, modulePosition: m, position: p };
+      if (name.endsWith('.quiz.yaml')) {
+        const data = readYaml(rel, full, errors);
+        if (data === undefined) return;
+        const quiz = quizSchema.safeParse(data);
+        if (!quiz.success) return void errors.push(...zodErrors(rel, quiz.error));
+        const minutes = Math.max(5, quiz.data.questions.length * 2);
+        items.push({ ...base, kind: 'quiz', title: quiz.data.title, required: true, minutes, lesson: null, quiz: quiz.data, contentHash: sha256(JSON.stringify(quiz.data)) });
+        return;
+      }
+      const text = fs.readFileSync(full, 'utf8');
+      const split = splitFrontMatter(text);
+      if (!split) return void errors.push({ file: rel, field: '', reason: 'a lesson starts with front matter between two --- lines (title, minutes, required)' });
+      let front: unknown;
+      try {
+        front = parseYaml(split.yaml);
+      } catch (e) {
+        return void errors.push({ file: rel, field: 'front matter', reason: `not valid YAML: ${(e as Error).message.split('\n')[0]}` });
+      }
+      const meta = lessonFrontMatterSchema.safeParse(front);
+      if (!meta.success) return void errors.push(...zodErrors(rel, meta.error));
+      // The page shows the title as its heading; a first "# Title" line would repeat it.
+      const body = split.body.replace(/^\s*#\s+(.+)\n/, (line, heading: string) =>
+        heading.trim().toLocaleLowerCase() === meta.data.title.toLocaleLowerCase() ? '' : line,
+      );
+      const imageHashes: string[] = [];
+      for (const src of imageSources(body)) {
+        const image = loadImage(dir, src);
+        if ('reason' in image) errors.push({ file: rel, field: `image ${src}`, reason: image.reason });
+        else {
+          images.set(src, image);
+          imageHashes.push(`${src}=${image.hash}`);
+        }
+      }
+      items.push({
+        ...base,
+        kind: 'lesson',
+        title: meta.data.title,
+        required: meta.data.required,
+        minutes: meta.data.minutes,
+        lesson: { markdown: body },
+        quiz: null,
+        contentHash: sha256([meta.data.title, body, ...imageHashes].join('\n\0')),
+      });
+    });
+  });
+  if (errors.length) return { ok: false, id: folder, errors };
+  const contentHash = sha256(JSON.stringify(manifest) + items.map((i) => `${i.key}:${i.contentHash}:${i.required}:${i.minutes}`).join('|'));
+  return { ok: true, course: { manifest, items, images, contentHash } };
+}
+
+/** Reads a picture the lesson refers to: inside the package, a real PNG/JPEG/WebP, not too big. */
+function loadImage(courseDir: string, src: string): PackageImage | { reason: string } {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('/') || src.startsWith('\\')) {
+    return { reason: 'pictures must be files of the course package (a relative path such as images/name.png)' };
+  }
+  const full = path.resolve(courseDir, src);
+  if (!full.startsWith(path.resolve(courseDir) + path.sep)) return { reason: 'the path leaves the course folder' };
+  if (!fs.existsSync(full) || !fs.statSync(full).isFile()) return { reason: 'file not found' };
+  const bytes = fs.readFileSync(full);
+  if (bytes.length > MAX_IMAGE_BYTES) return { reason: `larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` };
+  const contentType = sniffImage(bytes);
+  if (!contentType) return { reason: 'not a PNG, JPEG or WebP picture (checked from its content)' };
+  return { hash: sha256(bytes), contentType, bytes };
+}
+
+/** Every package folder in the courses directory (folders starting with . or _ are skipped). */
+export function listPackageFolders(coursesDir: string): string[] {
+  if (!fs.existsSync(coursesDir)) return [];
+  return fs
+    .readdirSync(coursesDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
+    .map((e) => e.name)
+    .sort();
+}

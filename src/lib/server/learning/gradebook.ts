@@ -1,0 +1,132 @@
+import { stmt, type Db } from '../db.ts';
+import { appendAudit } from '../audit.ts';
+import { can, facilitiesFor } from '../policy.ts';
+import type { SessionUser } from '../session.ts';
+import { getCourse, getCourseItems, type Course, type CourseItem } from '../courses/catalog.ts';
+import { getCourseProgress, type CourseProgress } from './progress.ts';
+import { listAttempts, type Attempt } from './quiz-attempts.ts';
+import { auditActor } from '../people/users.ts';
+import type { EnrolmentStatus } from './enrolments.ts';
+
+/**
+ * The teacher's view of learning: the courses they teach and, per course, a
+ * gradebook of their facilities' learners × items.
+ */
+
+export interface TaughtCourse {
+  course: Course;
+  learners: number;
+}
+
+/** Courses assigned to the teacher, with how many of their facilities' learners study each. */
+export function listTaughtCourses(db: Db, teacher: SessionUser): TaughtCourse[] {
+  if (!can(teacher, 'gradebook:view')) return [];
+  const ids = stmt(db, 'SELECT course_id FROM course_teacher WHERE user_id = ? ORDER BY course_id').pluck().all(teacher.id) as string[];
+  return ids.flatMap((id) => {
+    const course = getCourse(db, id);
+    if (!course || course.archived) return [];
+    return [{ course, learners: gradebookLearners(db, teacher, id).length }];
+  });
+}
+
+interface LearnerRow {
+  learner_id: number;
+  inmate_number: string;
+  surname: string;
+  given_names: string;
+  facility_id: number;
+  status: EnrolmentStatus;
+}
+
+function gradebookLearners(db: Db, teacher: SessionUser, courseId: string): LearnerRow[] {
+  const scope = facilitiesFor(teacher, 'gradebook:view');
+  if (scope !== 'all' && scope.length === 0) return [];
+  const facilityClause = scope === 'all' ? '' : `AND u.facility_id IN (${scope.map(Number).join(',')})`;
+  return stmt(
+    db,
+    `SELECT l.id AS learner_id, l.inmate_number, l.surname, l.given_names, u.facility_id, e.status
+     FROM enrolment e JOIN learner l ON l.id = e.learner_id JOIN user u ON u.id = l.user_id
+     WHERE e.course_id = ? AND e.status IN ('enrolled', 'completed') ${facilityClause}
+     ORDER BY l.surname, l.given_names`,
+  ).all(courseId) as LearnerRow[];
+}
+
+export interface GradebookRow {
+  learnerId: number;
+  inmateNumber: string;
+  name: string;
+  status: EnrolmentStatus;
+  progress: CourseProgress;
+}
+
+export interface Gradebook {
+  course: Course;
+  items: CourseItem[];
+  rows: GradebookRow[];
+}
+
+function teaches(db: Db, teacher: SessionUser, courseId: string): boolean {
+  return can(teacher, 'gradebook:view') && stmt(db, 'SELECT 1 FROM course_teacher WHERE course_id = ? AND user_id = ?').get(courseId, teacher.id) !== undefined;
+}
+
+/** The gradebook of a course the teacher teaches, or null. */
+export function getGradebook(db: Db, teacher: SessionUser, courseId: string): Gradebook | null {
+  if (!teaches(db, teacher, courseId)) return null;
+  const course = getCourse(db, courseId);
+  if (!course) return null;
+  const rows = gradebookLearners(db, teacher, courseId).map((r) => ({
+    learnerId: r.learner_id,
+    inmateNumber: r.inmate_number,
+    name: `${r.surname}, ${r.given_names}`,
+    status: r.status,
+    progress: getCourseProgress(db, r.learner_id, course),
+  }));
+  return { course, items: getCourseItems(db, course.id), rows };
+}
+
+export interface LearnerCourseDetail {
+  course: Course;
+  row: GradebookRow;
+  attempts: Map<number, Attempt[]>;
+}
+
+/** One learner's work in a course the teacher teaches (null if not theirs to see). */
+export function getLearnerCourseDetail(db: Db, teacher: SessionUser, courseId: string, learnerId: number): LearnerCourseDetail | null {
+  const book = getGradebook(db, teacher, courseId);
+  const row = book?.rows.find((r) => r.learnerId === learnerId);
+  if (!book || !row) return null;
+  const attempts = new Map(row.progress.items.filter((i) => i.kind === 'quiz').map((i) => [i.id, listAttempts(db, learnerId, i.id)]));
+  return { course: book.course, row, attempts };
+}
+
+function csvCell(value: string | number): string {
+  const s = String(value);
+  // Quote always; neutralise spreadsheet formulas (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The gradebook as CSV (UTF-8 with BOM so spreadsheet programs read ā and я
+ * correctly). The export is audited: learner data leaves the platform.
+ */
+export function exportGradebookCsv(db: Db, teacher: SessionUser, book: Gradebook, labels: { learner: string; inmateNumber: string; status: string; percent: string; time: string }): string {
+  const header = [labels.learner, labels.inmateNumber, labels.status, labels.percent, labels.time + ' (min)', ...book.items.map((i) => i.title)];
+  const lines = book.rows.map((r) => [
+    r.name,
+    r.inmateNumber,
+    r.status,
+    r.progress.percent,
+    Math.round(r.progress.seconds / 60),
+    ...r.progress.items.map((i) => (i.kind === 'quiz' ? (i.keptPercent === null ? '' : `${i.keptPercent}% (${i.attempts})`) : i.state === 'done' ? 'done' : '')),
+  ]);
+  appendAudit(db, {
+    actor: auditActor(teacher),
+    action: 'gradebook.export',
+    targetType: 'course',
+    targetId: book.course.id,
+    facilityId: teacher.facilityId,
+    details: { learners: book.rows.length },
+  });
+  return '\uFEFF' + [header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,156 @@
+import type { Question, Quiz } from '../courses/package-schema.ts';
+
+/**
+ * Grading of native quizzes. Pure functions: the server grades what the
+ * learner submitted against the stored quiz version; the browser is never
+ * trusted with the answers.
+ */
+
+/** What a learner answered to one question, as read from the form. */
+export type Answer =
+  | { type: 'single'; option: number | null }
+  | { type: 'multiple'; options: number[] }
+  | { type: 'truefalse'; value: boolean | null }
+  | { type: 'short'; text: string }
+  /** Position (1-based) the learner gave each item, indexed by the item's place in the correct order. */
+  | { type: 'order'; positions: Array<number | null> };
+
+export interface QuestionResult {
+  correct: boolean;
+  points: number;
+  maxPoints: number;
+  answered: boolean;
+}
+
+export interface QuizResult {
+  score: number;
+  maxScore: number;
+  /** 0–100, rounded to one decimal. */
+  percent: number;
+  passed: boolean;
+  questions: QuestionResult[];
+}
+
+/** Lowercase, no diacritics (ā → a, š → s), single spaces, no surrounding punctuation. */
+export function looseText(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLocaleLowerCase('lv')
+    .replace(/[\s\u00a0]+/g, ' ')
+    .replace(/^[\s.,!?;:"'«»„“”()-]+|[\s.,!?;:"'«»„“”()-]+$/g, '')
+    .trim();
+}
+
+/** Exact comparison still forgives surrounding spaces and Unicode composition. */
+function exactText(s: string): string {
+  return s.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+export function gradeQuestion(question: Question, answer: Answer | undefined): QuestionResult {
+  const maxPoints = question.points;
+  const result = (correct: boolean, answered: boolean): QuestionResult => ({ correct, points: correct ? maxPoints : 0, maxPoints, answered });
+  if (!answer || answer.type !== question.type) return result(false, false);
+  switch (question.type) {
+    case 'single': {
+      const a = answer as Extract<Answer, { type: 'single' }>;
+      if (a.option === null) return result(false, false);
+      return result(question.options[a.option] === question.answer, true);
+    }
+    case 'multiple': {
+      const a = answer as Extract<Answer, { type: 'multiple' }>;
+      if (a.options.length === 0) return result(false, false);
+      const chosen = new Set(a.options.map((i) => question.options[i]));
+      const wanted = new Set(question.answers);
+      return result(chosen.size === wanted.size && [...wanted].every((w) => chosen.has(w)), true);
+    }
+    case 'truefalse': {
+      const a = answer as Extract<Answer, { type: 'truefalse' }>;
+      if (a.value === null) return result(false, false);
+      return result(a.value === question.answer, true);
+    }
+    case 'short': {
+      const a = answer as Extract<Answer, { type: 'short' }>;
+      if (!a.text.trim()) return result(false, false);
+      const norm = question.loose ? looseText : exactText;
+      return result(question.accept.some((variant) => norm(variant) === norm(a.text)), true);
+    }
+    case 'order': {
+      const a = answer as Extract<Answer, { type: 'order' }>;
+      if (a.positions.every((p) => p === null)) return result(false, false);
+      return result(question.items.every((_, i) => a.positions[i] === i + 1), true);
+    }
+  }
+}
+
+export function gradeQuiz(quiz: Quiz, answers: ReadonlyArray<Answer | undefined>): QuizResult {
+  const questions = quiz.questions.map((q, i) => gradeQuestion(q, answers[i]));
+  const score = questions.reduce((s, q) => s + q.points, 0);
+  const maxScore = questions.reduce((s, q) => s + q.maxPoints, 0);
+  const percent = maxScore === 0 ? 0 : Math.round((score / maxScore) * 1000) / 10;
+  return { score, maxScore, percent, passed: percent >= quiz.passPercent, questions };
+}
+
+/**
+ * The order in which an ordering question shows its items: a shuffle that
+ * is stable for one learner, question and attempt (so a reload shows the
+ * same order) and never the correct order when it can be avoided.
+ */
+export function displayOrder(count: number, seed: number): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const next = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  if (count > 1 && order.every((v, i) => v === i)) order.push(order.shift()!);
+  return order;
+}
+
+/**
+ * Reads the quiz form. Field names: `q<N>` for single (option index),
+ * multiple (several option indexes), true/false ('true' | 'false') and short
+ * answers (text); `q<N>_<item>` with a position for each item of an ordering
+ * question. Anything malformed counts as unanswered.
+ */
+export function readAnswers(quiz: Quiz, form: FormData): Answer[] {
+  const int = (v: FormDataEntryValue | null, max: number): number | null => {
+    if (typeof v !== 'string' || !/^\d{1,3}$/.test(v)) return null;
+    const n = Number(v);
+    return n < max ? n : null;
+  };
+  return quiz.questions.map((q, i): Answer => {
+    const name = `q${i}`;
+    switch (q.type) {
+      case 'single':
+        return { type: 'single', option: int(form.get(name), q.options.length) };
+      case 'multiple':
+        return {
+          type: 'multiple',
+          options: [...new Set(form.getAll(name).map((v) => int(v, q.options.length)).filter((n): n is number => n !== null))],
+        };
+      case 'truefalse': {
+        const v = form.get(name);
+        return { type: 'truefalse', value: v === 'true' ? true : v === 'false' ? false : null };
+      }
+      case 'short': {
+        const v = form.get(name);
+        return { type: 'short', text: typeof v === 'string' ? v.slice(0, 500) : '' };
+      }
+      case 'order':
+        return {
+          type: 'order',
+          positions: q.items.map((_, item) => {
+            const p = int(form.get(`${name}_${item}`), q.items.length + 1);
+            return p === null || p < 1 ? null : p;
+          }),
+        };
+    }
+  });
+}

@@ -1,0 +1,162 @@
+import { stmt, type Db } from '../db.ts';
+import { appendAudit } from '../audit.ts';
+import { getCourseItems, getQuizVersion, type Course, type CourseItem, type PassRules } from '../courses/catalog.ts';
+import { completeEnrolment } from './enrolments.ts';
+
+/**
+ * A learner's progress in a course: per item (done, quiz kept score,
+ * attempts, active time) and for the course (percent, next item, completion).
+ */
+
+export type ItemState = 'todo' | 'done' | 'passed' | 'failed';
+
+export interface ItemProgress extends CourseItem {
+  state: ItemState;
+  /** Whether this item counts toward completion under the course's pass rules. */
+  counts: boolean;
+  attempts: number;
+  /** The score that counts (best or last attempt, per the quiz), in percent. */
+  keptPercent: number | null;
+  seconds: number;
+}
+
+export interface CompletionEvidence {
+  lessonsDone: number;
+  lessonsRequired: number;
+  quizzesPassed: number;
+  quizzesRequired: number;
+  seconds: number;
+  minHours: number;
+}
+
+export interface CourseProgress {
+  courseId: string;
+  items: ItemProgress[];
+  countedDone: number;
+  countedTotal: number;
+  /** 0–100, whole numbers. */
+  percent: number;
+  /** The first unfinished item in order ("Continue"), or null when everything is done. */
+  nextItemId: number | null;
+  seconds: number;
+  evidence: CompletionEvidence;
+  /** Pass rules hold now. */
+  complete: boolean;
+  completedAt: string | null;
+}
+
+interface AttemptRow {
+  item_id: number;
+  percent: number;
+  passed: number;
+}
+
+/** Which items count toward completion. */
+export function counts(item: Pick<CourseItem, 'kind' | 'required'>, rules: PassRules): boolean {
+  if (item.kind === 'quiz') return rules.quizzes;
+  return rules.lessons === 'all' || item.required;
+}
+
+export function getCourseProgress(db: Db, learnerId: number, course: Pick<Course, 'id' | 'passRules'>): CourseProgress {
+  const items = getCourseItems(db, course.id);
+  const done = new Set(
+    stmt(db, 'SELECT p.item_id FROM lesson_progress p JOIN course_item i ON i.id = p.item_id WHERE p.learner_id = ? AND i.course_id = ?')
+      .pluck()
+      .all(learnerId, course.id) as number[],
+  );
+  const attempts = stmt(
+    db,
+    `SELECT a.item_id, a.percent, a.passed FROM quiz_attempt a JOIN course_item i ON i.id = a.item_id
+     WHERE a.learner_id = ? AND i.course_id = ? ORDER BY a.id`,
+  ).all(learnerId, course.id) as AttemptRow[];
+  const seconds = new Map(
+    (
+      stmt(db, 'SELECT t.item_id, t.seconds FROM time_on_task t JOIN course_item i ON i.id = t.item_id WHERE t.learner_id = ? AND i.course_id = ?').all(
+        learnerId,
+        course.id,
+      ) as Array<{ item_id: number; seconds: number }>
+    ).map((r) => [r.item_id, r.seconds]),
+  );
+  const completedAt = (stmt(db, 'SELECT completed_at FROM course_completion WHERE learner_id = ? AND course_id = ?').pluck().get(learnerId, course.id) ??
+    null) as string | null;
+
+  const progress: ItemProgress[] = items.map((item) => {
+    const base = { ...item, counts: counts(item, course.passRules), seconds: seconds.get(item.id) ?? 0 };
+    if (item.kind === 'lesson') return { ...base, state: done.has(item.id) ? 'done' : 'todo', attempts: 0, keptPercent: null };
+    const mine = attempts.filter((a) => a.item_id === item.id);
+    if (mine.length === 0) return { ...base, state: 'todo', attempts: 0, keptPercent: null };
+    const keep = getQuizVersion(db, item.versionId)?.keep ?? 'best';
+    const kept = keep === 'last' ? mine.at(-1)! : mine.reduce((best, a) => (a.percent > best.percent ? a : best));
+    return { ...base, state: kept.passed ? 'passed' : 'failed', attempts: mine.length, keptPercent: kept.percent };
+  });
+
+  const finished = (p: ItemProgress) => p.state === 'done' || p.state === 'passed';
+  const counted = progress.filter((p) => p.counts);
+  const lessons = counted.filter((p) => p.kind === 'lesson');
+  const quizzes = counted.filter((p) => p.kind === 'quiz');
+  const totalSeconds = progress.reduce((s, p) => s + p.seconds, 0);
+  const evidence: CompletionEvidence = {
+    lessonsDone: lessons.filter(finished).length,
+    lessonsRequired: lessons.length,
+    quizzesPassed: quizzes.filter(finished).length,
+    quizzesRequired: quizzes.length,
+    seconds: totalSeconds,
+    minHours: course.passRules.minHours,
+  };
+  const countedDone = counted.filter(finished).length;
+  return {
+    courseId: course.id,
+    items: progress,
+    countedDone,
+    countedTotal: counted.length,
+    percent: counted.length === 0 ? 0 : Math.floor((countedDone / counted.length) * 100),
+    nextItemId: progress.find((p) => !finished(p))?.id ?? null,
+    seconds: totalSeconds,
+    evidence,
+    complete:
+      evidence.lessonsDone === evidence.lessonsRequired &&
+      evidence.quizzesPassed === evidence.quizzesRequired &&
+      totalSeconds >= course.passRules.minHours * 3600,
+    completedAt,
+  };
+}
+
+/**
+ * Records the completion (with its evidence) the first time the pass rules
+ * hold, and closes the enrolment as completed. Call inside the transaction
+ * that recorded the learner's last step.
+ */
+export function recordCompletionIfDue(db: Db, learnerId: number, course: Pick<Course, 'id' | 'passRules'>, now = new Date()): boolean {
+  const progress = getCourseProgress(db, learnerId, course);
+  if (!progress.complete || progress.completedAt) return false;
+  stmt(db, 'INSERT INTO course_completion (learner_id, course_id, completed_at, evidence_json) VALUES (?, ?, ?, ?)').run(
+    learnerId,
+    course.id,
+    now.toISOString(),
+    JSON.stringify(progress.evidence),
+  );
+  completeEnrolment(db, learnerId, course.id, now);
+  const facilityId = stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(learnerId) as number | null;
+  appendAudit(
+    db,
+    { actor: { id: null, label: 'system' }, action: 'learning.courseCompleted', targetType: 'learner', targetId: learnerId, facilityId, details: { courseId: course.id, evidence: progress.evidence } },
+    now,
+  );
+  return true;
+}
+
+/** "Mark as done" on a lesson; returns true when this completed the course. */
+export function markLessonDone(db: Db, learnerId: number, course: Pick<Course, 'id' | 'passRules'>, item: CourseItem, now = new Date()): boolean {
+  if (item.kind !== 'lesson' || item.courseId !== course.id) throw new Error('markLessonDone: not a lesson of this course');
+  return db
+    .transaction(() => {
+      stmt(db, 'INSERT OR IGNORE INTO lesson_progress (learner_id, item_id, version_id, done_at) VALUES (?, ?, ?, ?)').run(
+        learnerId,
+        item.id,
+        item.versionId,
+        now.toISOString(),
+      );
+      return recordCompletionIfDue(db, learnerId, course, now);
+    })
+    .immediate();
+}
