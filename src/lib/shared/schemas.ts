@@ -78,7 +78,9 @@ export const learnerSchema = z.object({
   surname: required(80),
   givenNames: required(120),
   birthYear: z
-    .union([z.literal(''), z.coerce.number().int().min(1920, { error: 'validation.birthYear' }).max(2015, { error: 'validation.birthYear' })])
+    .union([z.literal(''), z.coerce.number().int().min(1920, { error: 'validation.birthYear' }).max(2015, { error: 'validation.birthYear' })], {
+      error: 'validation.birthYear',
+    })
     .transform((v) => (v === '' ? null : v)),
   facilityId: z.coerce.number({ error: 'validation.choose' }).int().positive({ error: 'validation.choose' }),
   educationLevel: z.enum(EDUCATION_LEVELS, { error: 'validation.choose' }),
