@@ -279,6 +279,7 @@ export const en = {
   'quiz.tryAgain': 'Try again',
   'quiz.noAttemptsLeftInfo': 'You have no tries left. Talk to your teacher.',
   'quiz.noAttemptsLeft': 'You have no tries left for this test.',
+  'quiz.changed': 'This test was updated while you were answering. Please answer the new version.',
   'quiz.notAQuiz': 'This is not a test.',
   'teach.myCourses': 'My courses',
   'teach.noCourses': 'No courses are assigned to you yet. Ask the education department.',

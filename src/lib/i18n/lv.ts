@@ -281,6 +281,7 @@ export const lv: Record<MessageKey, string> = {
   'quiz.tryAgain': 'Mēģināt vēlreiz',
   'quiz.noAttemptsLeftInfo': 'Mēģinājumu vairs nav. Runājiet ar skolotāju.',
   'quiz.noAttemptsLeft': 'Šim testam vairs nav mēģinājumu.',
+  'quiz.changed': 'Kamēr Jūs atbildējāt, tests tika atjaunināts. Lūdzu, atbildiet uz jauno versiju.',
   'quiz.notAQuiz': 'Tas nav tests.',
   'teach.myCourses': 'Mani kursi',
   'teach.noCourses': 'Jums vēl nav piešķirtu kursu. Jautājiet izglītības nodaļai.',

@@ -281,6 +281,7 @@ export const ru: Record<MessageKey, string> = {
   'quiz.tryAgain': 'Попробовать снова',
   'quiz.noAttemptsLeftInfo': 'Попыток больше нет. Поговорите с учителем.',
   'quiz.noAttemptsLeft': 'Для этого теста попыток больше нет.',
+  'quiz.changed': 'Пока Вы отвечали, тест обновился. Пожалуйста, ответьте на новую версию.',
   'quiz.notAQuiz': 'Это не тест.',
   'teach.myCourses': 'Мои курсы',
   'teach.noCourses': 'Вам ещё не назначены курсы. Обратитесь в отдел образования.',

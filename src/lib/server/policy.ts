@@ -92,6 +92,8 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/about', access: 'public' },
   { prefix: '/healthz', access: 'public' },
   { prefix: '/lang', access: 'public' },
+  // The refusal page itself: a stranger whose form was refused (CSRF) must see why, not the sign-in page.
+  { prefix: '/forbidden', access: 'public' },
   { prefix: '/logout', access: 'signedIn' },
   { prefix: '/api/session', access: 'signedIn' },
   { prefix: '/account', access: 'account:password' },

@@ -309,3 +309,27 @@ describe('syncing a courses folder with one broken package', () => {
     expect(report.synced.map((s) => s.courseId)).toEqual(['test-course']);
   });
 });
+
+describe('a package that could never be completed, or reaches outside itself, is refused', () => {
+  test('a course where nothing is required (optional lessons, practice quizzes, no hours)', () => {
+    const pkg = samplePackage();
+    manifestOf(pkg).passRules = { lessons: 'required', quizzes: false, minHours: 0 };
+    for (const file of [SAMPLE.lesson1, SAMPLE.lesson2]) {
+      pkg.files[file] = lessonFile({ title: 'Izvēles nodarbība', required: false }, 'Teksts.\n');
+    }
+    expect(refusal(pkg)).toContainEqual({ file: MANIFEST, field: 'passRules', reason: expect.stringContaining('nothing would be needed') });
+  });
+
+  test('a picture that is a symbolic link to a file outside the package', () => {
+    const outside = path.join(courses.dir, 'secret.png');
+    fs.writeFileSync(outside, PNG_BYTES);
+    const pkg = samplePackage();
+    delete pkg.files[SAMPLE.image];
+    const root = writePackage(courses.dir, pkg);
+    fs.mkdirSync(path.join(courses.dir, root, 'images'), { recursive: true });
+    fs.symlinkSync(outside, path.join(courses.dir, root, SAMPLE.image));
+    const result = loadCoursePackage(courses.dir, root);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toContainEqual({ file: LESSON1, field: expect.stringContaining('image'), reason: 'the path leaves the course folder' });
+  });
+});

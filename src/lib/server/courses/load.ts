@@ -172,6 +172,10 @@ export function loadCoursePackage(coursesDir: string, folder: string): LoadResul
       });
     });
   });
+  const counted = items.filter((i) => (i.kind === 'quiz' ? manifest.passRules.quizzes : manifest.passRules.lessons === 'all' || i.required));
+  if (items.length > 0 && counted.length === 0 && manifest.passRules.minHours === 0) {
+    errors.push({ file: manifestFile, field: 'passRules', reason: 'nothing would be needed to complete this course: require a lesson, a quiz or some hours' });
+  }
   if (errors.length) return { ok: false, id: folder, errors };
   const contentHash = sha256(JSON.stringify(manifest) + items.map((i) => `${i.key}:${i.contentHash}:${i.required}:${i.minutes}`).join('|'));
   return { ok: true, course: { manifest, items, images, contentHash } };
@@ -185,6 +189,8 @@ function loadImage(courseDir: string, src: string): PackageImage | { reason: str
   const full = path.resolve(courseDir, src);
   if (!full.startsWith(path.resolve(courseDir) + path.sep)) return { reason: 'the path leaves the course folder' };
   if (!fs.existsSync(full) || !fs.statSync(full).isFile()) return { reason: 'file not found' };
+  // A symbolic link must not lead out of the package either.
+  if (!fs.realpathSync(full).startsWith(fs.realpathSync(courseDir) + path.sep)) return { reason: 'the path leaves the course folder' };
   const bytes = fs.readFileSync(full);
   if (bytes.length > MAX_IMAGE_BYTES) return { reason: `larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` };
   const contentType = sniffImage(bytes);

@@ -1,4 +1,4 @@
-import markdownIt, { type MarkdownIt } from 'markdown-it';
+import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
 
 /**
  * The one Markdown pipeline for lessons (learners and, later, the teachers'
@@ -8,6 +8,19 @@ import markdownIt, { type MarkdownIt } from 'markdown-it';
 
 /** Maps an image path in the lesson to a served URL, or null when it is not part of the package. */
 export type ImageResolver = (src: string) => string | null;
+
+/**
+ * The picture path as the teacher wrote it. markdown-it percent-encodes link
+ * targets (`daļa.png` → `da%C4%BCa.png`), but the file on disk has the real name.
+ */
+function imageSrc(token: Token): string {
+  const src = String(token.attrGet('src') ?? '');
+  try {
+    return decodeURI(src);
+  } catch {
+    return src;
+  }
+}
 
 /** True for a link target that stays inside the page (`#section`). */
 function isInPageLink(href: string): boolean {
@@ -43,7 +56,7 @@ export function createLessonRenderer(resolveImage: ImageResolver): MarkdownIt {
   md.renderer.rules.image = (tokens, idx, options, env, self) => {
     const token = tokens[idx]!;
     const alt = self.renderInlineAsText(token.children ?? [], options, env);
-    const url = resolveImage(String(token.attrGet('src') ?? ''));
+    const url = resolveImage(imageSrc(token));
     if (!url) return `<span class="missing-image">${md.utils.escapeHtml(alt)}</span>`;
     return `<img src="${md.utils.escapeHtml(url)}" alt="${md.utils.escapeHtml(alt)}" loading="lazy">`;
   };
@@ -59,7 +72,7 @@ export function imageSources(markdown: string): string[] {
   const found: string[] = [];
   const walk = (tokens: ReturnType<typeof md.parse>) => {
     for (const t of tokens) {
-      if (t.type === 'image') found.push(String(t.attrGet('src') ?? ''));
+      if (t.type === 'image') found.push(imageSrc(t));
       if (t.children) walk(t.children);
     }
   };

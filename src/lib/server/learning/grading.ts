@@ -88,7 +88,10 @@ export function gradeQuiz(quiz: Quiz, answers: ReadonlyArray<Answer | undefined>
   const score = questions.reduce((s, q) => s + q.points, 0);
   const maxScore = questions.reduce((s, q) => s + q.maxPoints, 0);
   const percent = maxScore === 0 ? 0 : Math.round((score / maxScore) * 1000) / 10;
-  return { score, maxScore, percent, passed: percent >= quiz.passPercent, questions };
+  // Passing is judged on the exact score, not the rounded percent: 142 of 203
+  // points (69.95 %, shown as 70) is below a 70 % pass mark.
+  const passed = maxScore > 0 && score * 100 >= quiz.passPercent * maxScore;
+  return { score, maxScore, percent, passed, questions };
 }
 
 /**

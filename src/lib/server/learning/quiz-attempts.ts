@@ -71,7 +71,7 @@ export function attemptsLeft(quiz: Pick<Quiz, 'attempts'>, used: number): number
 
 export type SubmitResult =
   | { ok: true; attempt: Attempt; courseCompleted: boolean }
-  | { ok: false; code: 'quiz.noAttemptsLeft' | 'quiz.notAQuiz' };
+  | { ok: false; code: 'quiz.noAttemptsLeft' | 'quiz.notAQuiz' | 'quiz.changed' };
 
 /**
  * Grades and stores an attempt against the quiz version the learner sees now.
@@ -85,9 +85,12 @@ export function submitQuizAttempt(
   item: CourseItem,
   answers: Answer[],
   now = new Date(),
+  /** The version the learner answered (from the form); a newer version must be answered afresh. */
+  answeredVersionId: number = item.versionId,
 ): SubmitResult {
   const quiz = item.kind === 'quiz' ? getQuizVersion(db, item.versionId) : null;
   if (!quiz) return { ok: false, code: 'quiz.notAQuiz' };
+  if (answeredVersionId !== item.versionId) return { ok: false, code: 'quiz.changed' };
   return db
     .transaction((): SubmitResult => {
       const used = stmt(db, 'SELECT count(*) FROM quiz_attempt WHERE learner_id = ? AND item_id = ?').pluck().get(learnerId, item.id) as number;
