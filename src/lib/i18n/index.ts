@@ -35,17 +35,28 @@ export function toLocale(value: unknown): Locale {
 /** The names of the languages, each in its own language (for the switcher). */
 export const LANGUAGE_NAMES: Record<Locale, string> = { lv: 'Latviešu', en: 'English', ru: 'Русский' };
 
-/** Dates as the reader expects them (Latvian: 23.11.2026.). */
+const TAGS: Record<Locale, string> = { lv: 'lv-LV', en: 'en-GB', ru: 'ru-RU' };
+// Building an Intl formatter costs more than rendering a page row: keep one per locale and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: Locale, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}:${withTime}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions = withTime
+      ? { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Riga' }
+      : { dateStyle: 'medium', timeZone: 'Europe/Riga' };
+    formatters.set(key, (f = new Intl.DateTimeFormat(TAGS[locale] ?? TAGS.lv, options)));
+  }
+  return f;
+}
+
+/** Dates as the reader expects them (Latvian: 2026. gada 23. nov.), in Riga time. */
 export function formatDate(locale: Locale, iso: string | number | Date): string {
-  const d = new Date(iso);
-  const tag = locale === 'lv' ? 'lv-LV' : locale === 'ru' ? 'ru-RU' : 'en-GB';
-  return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'Europe/Riga' }).format(d);
+  return formatter(locale, false).format(new Date(iso));
 }
 
 export function formatDateTime(locale: Locale, iso: string | number | Date): string {
-  const d = new Date(iso);
-  const tag = locale === 'lv' ? 'lv-LV' : locale === 'ru' ? 'ru-RU' : 'en-GB';
-  return new Intl.DateTimeFormat(tag, { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Riga' }).format(d);
+  return formatter(locale, true).format(new Date(iso));
 }
 
 /** Active time as "1 h 05 min" / "12 min" in the reader's language. */

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../../scripts/lib/build.ts';
+
+/** A Tilts server started for the benchmark, on its own temporary data folder. */
+export interface BenchServer {
+  baseUrl: string;
+  dataDir: string;
+  /** Everything the server printed so far (for error messages). */
+  output(): string;
+  /** Stops the server and removes its data folder; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+/** Generous: seeding hashes ~50 secrets, and start.ts rebuilds if src/ changed meanwhile. */
+const READY_TIMEOUT_MS = 240_000;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_LIMIT = 20_000;
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+async function isHealthy(baseUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    if (!res.ok) return false;
+    const body = (await res.json()) as { status?: unknown };
+    return body.status === 'ok';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `node scripts/start.ts` (migrate, seed the demo, serve) on a new
+ * temporary data folder and a free port, and waits until /healthz says ok.
+ * The demo database in db/data is never touched.
+ */
+export async function startServer(): Promise<BenchServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tilts-bench-'));
+  const port = await freePort();
+  const baseUrl = `http://${HOST}:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, TILTS_DATA_DIR: dataDir, HOST, PORT: String(port) };
+  // The benchmark measures the default setup; inherited overrides would skew or break it.
+  delete env.TILTS_PUBLIC_ORIGIN;
+  delete env.TILTS_DEMO;
+  delete env.TILTS_SECURE_COOKIES;
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_LIMIT);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, STOP_GRACE_MS))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, STOP_GRACE_MS);
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const server: BenchServer = { baseUrl, dataDir, output: () => output, stop };
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(`The server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
+    }
+    if (await isHealthy(baseUrl)) return server;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error(`The server did not answer /healthz within ${READY_TIMEOUT_MS / 1000} s:\n${output}`);
+}

@@ -1,0 +1,58 @@
+import type { Role } from '../src/lib/shared/domain.ts';
+
+/**
+ * What `npm run bench` measures. To add a scenario, append one entry here;
+ * to hold it against another one, add a comparison below.
+ */
+export interface Scenario {
+  /** Short id, used in the table and in the JSON output. */
+  name: string;
+  /** One line saying what the scenario stands for. */
+  description: string;
+  /** The path requested (GET), e.g. `/learn`. */
+  path: string;
+  /**
+   * Sign in first as the first demo account of this role and send its
+   * session cookie with every request; `null` for an anonymous visitor.
+   */
+  signInAs: Role | null;
+}
+
+/** A ratio of two scenarios' requests/s at the same connection level. */
+export interface Comparison {
+  /** Short id, used in the table and in the JSON output. */
+  name: string;
+  /** The scenario whose requests/s is divided… */
+  numerator: string;
+  /** …by this one's. */
+  denominator: string;
+  /** The ratio wanted (at every connection level). */
+  goal: number;
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'learner-home',
+    description: 'GET /learn as the signed-in demo learner (session lookup, learner query, page render)',
+    path: '/learn',
+    signInAs: 'learner',
+  },
+  {
+    name: 'static-page',
+    description: 'GET /about, anonymous: the plain page of the same app (no session, no database)',
+    path: '/about',
+    signInAs: null,
+  },
+];
+
+/** The first comparison gives the headline `ratio`. */
+export const COMPARISONS: Comparison[] = [
+  { name: 'learner-home/static-page', numerator: 'learner-home', denominator: 'static-page', goal: 0.5 },
+];
+
+/** Concurrent connections per run; every scenario runs at each level. */
+export const DEFAULT_CONNECTIONS = [50, 200];
+/** Seconds per measured run. */
+export const DEFAULT_DURATION = 10;
+/** Seconds of unrecorded load per scenario before measuring (JIT, caches). */
+export const DEFAULT_WARMUP = 2;
