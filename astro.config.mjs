@@ -7,7 +7,9 @@ import node from '@astrojs/node';
 // scripts/server.mjs; nothing may be inlined, so the CSP needs no hashes.
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // 'middleware': scripts/server.ts is the HTTP server; it serves dist/client itself and
+  // hands everything else to Astro without a file-system lookup per page request.
+  adapter: node({ mode: 'middleware' }),
   // Sessions are our own (src/lib/server/session.ts, the Lucia way).
   session: false,
   // CSRF is checked in src/middleware.ts (Origin, else a double-submit token):

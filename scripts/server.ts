@@ -1,25 +1,64 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import send from 'send';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.ts';
-import { ENTRY } from './lib/build.ts';
+import { serverEntry } from './lib/build.ts';
+
+type AppHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
+
+/** Every file of the built client folder, as URL paths (`/_astro/x.css`, `/favicon.svg`). */
+function staticPaths(clientDir: string): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else found.add('/' + path.relative(clientDir, full).split(path.sep).join('/'));
+    }
+  };
+  if (fs.existsSync(clientDir)) walk(clientDir);
+  return found;
+}
 
 /**
- * Serves the built app: Astro's standalone handler (static files, then pages)
- * inside our own HTTP server, so that static files get the same security
- * headers as pages and shutdown is clean.
+ * Serves the built app. Astro runs in the adapter's middleware mode: this
+ * server answers for the files of dist/client (known at start, so a page
+ * request costs no file-system lookup) and hands everything else to Astro.
+ * Every response, static or not, carries the security headers.
  */
 export async function serve({ host, port }: { host: string; port: number }): Promise<http.Server> {
-  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-  const { handler } = (await import(ENTRY)) as { handler: (req: http.IncomingMessage, res: http.ServerResponse) => void };
+  const entry = serverEntry();
+  const { handler } = (await import(entry)) as { handler: AppHandler };
+  const clientDir = path.resolve(path.dirname(entry), '..', 'client');
+  const files = staticPaths(clientDir);
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    handler(req, res);
+    const pathname = (req.url ?? '/').split('?')[0]!;
+    if ((req.method === 'GET' || req.method === 'HEAD') && files.has(pathname)) {
+      // Hashed build assets never change; other public files are revalidated.
+      const immutable = pathname.startsWith('/_astro/');
+      send(req, pathname, { root: clientDir, index: false, dotfiles: 'deny', immutable, maxAge: immutable ? '365d' : 0 })
+        .on('error', () => {
+          res.statusCode = 404;
+          res.end();
+        })
+        .pipe(res);
+      return;
+    }
+    void handler(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const stop = () => server.close(() => process.exit(0));
+  // Stop taking requests, let those in flight finish (at most 5 s), then exit.
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return server;

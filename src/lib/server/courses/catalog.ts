@@ -59,9 +59,50 @@ function toCourse(r: CourseRow): Course {
   };
 }
 
+/*
+ * Course and item reads sit on every learner page. A course changes only when
+ * a sync stores a new package (new content hash) or archives it, so parsed
+ * courses and their item lists are cached per database and checked against
+ * that stamp with one primary-key lookup. Versions never change once stored,
+ * so quizzes and lesson HTML are cached by version id.
+ */
+interface CachedCourse {
+  stamp: string;
+  course: Course;
+  items: CourseItem[] | null;
+}
+const courseCache = new WeakMap<Db, Map<string, CachedCourse>>();
+const versionCache = new WeakMap<Db, Map<string, Quiz | string | null>>();
+const VERSION_CACHE_LIMIT = 5_000;
+
+function cachedCourse(db: Db, id: string): CachedCourse | null {
+  const stamp = stmt(db, "SELECT content_hash || ':' || coalesce(archived_at, '') FROM course WHERE id = ?").pluck().get(id) as string | undefined;
+  let cache = courseCache.get(db);
+  if (!cache) courseCache.set(db, (cache = new Map()));
+  if (stamp === undefined) {
+    cache.delete(id);
+    return null;
+  }
+  const hit = cache.get(id);
+  if (hit && hit.stamp === stamp) return hit;
+  const row = stmt(db, `SELECT ${COURSE_COLUMNS} FROM course WHERE id = ?`).get(id) as CourseRow;
+  const entry: CachedCourse = { stamp, course: toCourse(row), items: null };
+  cache.set(id, entry);
+  return entry;
+}
+
+function cachedVersion<T extends Quiz | string | null>(db: Db, key: string, load: () => T): T {
+  let cache = versionCache.get(db);
+  if (!cache) versionCache.set(db, (cache = new Map()));
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = load();
+  if (cache.size >= VERSION_CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 export function getCourse(db: Db, id: string): Course | null {
-  const row = stmt(db, `SELECT ${COURSE_COLUMNS} FROM course WHERE id = ?`).get(id) as CourseRow | undefined;
-  return row ? toCourse(row) : null;
+  return cachedCourse(db, id)?.course ?? null;
 }
 
 export function listCourses(db: Db, { includeArchived = false } = {}): Course[] {
@@ -114,11 +155,16 @@ function toItem(r: ItemRow): CourseItem {
 
 /** The course's current (not archived) items in order. */
 export function getCourseItems(db: Db, courseId: string): CourseItem[] {
-  return (
-    stmt(db, `SELECT ${ITEM_COLUMNS} FROM course_item WHERE course_id = ? AND archived_at IS NULL ORDER BY module_position, position`).all(
-      courseId,
-    ) as ItemRow[]
-  ).map(toItem);
+  const load = () =>
+    (
+      stmt(db, `SELECT ${ITEM_COLUMNS} FROM course_item WHERE course_id = ? AND archived_at IS NULL ORDER BY module_position, position`).all(
+        courseId,
+      ) as ItemRow[]
+    ).map(toItem);
+  const entry = cachedCourse(db, courseId);
+  if (!entry) return load();
+  entry.items ??= load();
+  return entry.items;
 }
 
 /** One current item of a course (null when unknown, archived or of another course). */
@@ -131,15 +177,18 @@ export function getCourseItem(db: Db, courseId: string, itemId: number): CourseI
 
 /** The rendered lesson of the item's current version (HTML cached at sync time). */
 export function getLessonHtml(db: Db, versionId: number): string | null {
-  return (stmt(db, 'SELECT html FROM course_item_version WHERE id = ?').pluck().get(versionId) as string | null | undefined) ?? null;
+  return cachedVersion(db, `html:${versionId}`, () => (stmt(db, 'SELECT html FROM course_item_version WHERE id = ?').pluck().get(versionId) as string | null | undefined) ?? null);
 }
 
 /** The quiz of a version (the one the learner sees now, or the one an attempt was graded against). */
 export function getQuizVersion(db: Db, versionId: number): Quiz | null {
-  const source = stmt(db, "SELECT v.source FROM course_item_version v JOIN course_item i ON i.id = v.item_id WHERE v.id = ? AND i.kind = 'quiz'")
-    .pluck()
-    .get(versionId) as string | undefined;
-  return source ? (JSON.parse(source) as Quiz) : null;
+  const value = cachedVersion<Quiz | string | null>(db, `quiz:${versionId}`, () => {
+    const source = stmt(db, "SELECT v.source FROM course_item_version v JOIN course_item i ON i.id = v.item_id WHERE v.id = ? AND i.kind = 'quiz'")
+      .pluck()
+      .get(versionId) as string | undefined;
+    return source ? (JSON.parse(source) as Quiz) : null;
+  });
+  return value !== null && typeof value === 'object' ? value : null;
 }
 
 export interface Media {
