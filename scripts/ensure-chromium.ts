@@ -47,7 +47,7 @@ export function ensureChromium(): string | null {
   const hasApt = fs.existsSync('/usr/bin/apt-get');
   if (isRoot && hasApt) {
     console.log('Chromium is missing: INSTALLING the Debian package "chromium" with apt-get (needs the Debian mirrors)…');
-    if (run('apt-get', ['update']) && run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'])) {
+    if (run('apt-get', ['update']) && run('apt-get', ['install', '-y', 'chromium'])) {
       const installed = chromiumPath();
       if (installed) {
         console.log(`Installed ${installed}.`);

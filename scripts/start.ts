@@ -9,7 +9,8 @@ import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 
-ensureBuild();
+// TILTS_BUILD_DIR names a prebuilt app to serve as it is (scripts/lib/build.ts).
+if (!process.env.TILTS_BUILD_DIR) ensureBuild();
 const { db, file, applied } = openMigrated();
 if (applied.length) console.log(`Database ${file}: applied ${applied.join(', ')}`);
 // Course packages: refused ones are listed with file, field and reason; the rest load.

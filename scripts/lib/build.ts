@@ -5,6 +5,15 @@ import path from 'node:path';
 /** The project root (scripts/lib/..). */
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const ENTRY = path.join(ROOT, 'dist', 'server', 'entry.mjs');
+
+/**
+ * The server entry to run: dist/ normally, or TILTS_BUILD_DIR when set (a
+ * prebuilt copy: the test runner serves a private snapshot of its build, so
+ * a rebuild of dist/ meanwhile cannot pull files from under its servers).
+ */
+export function serverEntry(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TILTS_BUILD_DIR ? path.resolve(env.TILTS_BUILD_DIR, 'server', 'entry.mjs') : ENTRY;
+}
 const STAMP = path.join(ROOT, 'dist', '.build-stamp');
 const INPUTS = ['src', 'public', 'astro.config.mjs', 'package-lock.json', 'tsconfig.json'];
 

@@ -65,6 +65,7 @@ export const en = {
   'login.wrongPin': 'The number or the PIN is wrong. Try again.',
   'login.wrongPassword': 'The username or the password is wrong.',
   'login.throttled': 'Too many wrong tries. Wait {minutes} min and try again.',
+  'login.throttledSeconds': 'Too many wrong tries. Wait {seconds} seconds and try again.',
   'login.locked': 'Sign-in is locked after too many wrong tries. Try again in {minutes} min or ask staff for help.',
   'login.inactive': 'This account cannot sign in. Ask staff for help.',
   'login.tooManyRequests': 'Too many sign-in attempts from this computer. Wait a minute.',

@@ -67,6 +67,7 @@ export const lv: Record<MessageKey, string> = {
   'login.wrongPin': 'Numurs vai PIN kods nav pareizs. Mēģiniet vēlreiz.',
   'login.wrongPassword': 'Lietotājvārds vai parole nav pareiza.',
   'login.throttled': 'Pārāk daudz nepareizu mēģinājumu. Pagaidiet {minutes} min un mēģiniet vēlreiz.',
+  'login.throttledSeconds': 'Pārāk daudz nepareizu mēģinājumu. Pagaidiet {seconds} sekundes un mēģiniet vēlreiz.',
   'login.locked': 'Pārāk daudz nepareizu mēģinājumu, tāpēc pierakstīšanās ir bloķēta. Mēģiniet vēlreiz pēc {minutes} min vai lūdziet palīdzību darbiniekiem.',
   'login.inactive': 'Ar šo kontu nevar pierakstīties. Lūdziet palīdzību darbiniekiem.',
   'login.tooManyRequests': 'No šī datora ir pārāk daudz pierakstīšanās mēģinājumu. Pagaidiet minūti.',

@@ -1,0 +1,275 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startServer, ROOT, type TestServer } from '../helpers/server.ts';
+import { Client, signedIn, type Reply } from '../helpers/http.ts';
+import { HOME, ROLE_ACCOUNT, ACCOUNTS } from '../helpers/accounts.ts';
+import { ROLES, type Role } from '../../src/lib/shared/domain.ts';
+
+/**
+ * Every route × every role, over HTTP against the built server: what each
+ * kind of visitor gets. The table must name every file under src/pages, so a
+ * new page cannot ship without someone deciding who may open it.
+ */
+
+type Who = 'anonymous' | Role;
+const WHO: readonly Who[] = ['anonymous', ...ROLES];
+
+/**
+ * page: 200 · login: 303 to /login · home: 303 to the role's home page ·
+ * forbidden: 403 · notFound: 404 · unauthorized: 401 (JSON) ·
+ * serverError: 500 (the error page itself) · { redirect }: 303 to that path.
+ */
+type Outcome = 'page' | 'login' | 'home' | 'forbidden' | 'notFound' | 'unauthorized' | 'serverError' | { redirect: string };
+
+interface Row {
+  /** The page or endpoint file under src/pages this row exercises. */
+  file: string;
+  method: 'GET' | 'POST';
+  /** The address; {lessonId} and {mediaHash} are filled from the demo database. */
+  url: string;
+  form?: Record<string, string>;
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Sign in afresh for this row (it ends or changes the session). */
+  freshSession?: boolean;
+  expect: Record<Who, Outcome>;
+}
+
+/** Everyone gets `outcome`. */
+const all = (outcome: Outcome): Record<Who, Outcome> => Object.fromEntries(WHO.map((w) => [w, outcome])) as Record<Who, Outcome>;
+/** Strangers are sent to sign in; the listed roles get their outcome; every other role is refused. */
+const only = (granted: Partial<Record<Role, Outcome>>): Record<Who, Outcome> => ({
+  ...all('forbidden'),
+  anonymous: 'login',
+  ...granted,
+});
+const signedInOnly = (outcome: Outcome): Record<Who, Outcome> => ({ ...all(outcome), anonymous: 'login' });
+
+const ROWS: Row[] = [
+  { file: 'index.astro', method: 'GET', url: '/', expect: signedInOnly('home') },
+  { file: 'login.astro', method: 'GET', url: '/login', expect: { ...all('home'), anonymous: 'page' } },
+  { file: 'about.astro', method: 'GET', url: '/about', expect: all('page') },
+  { file: 'healthz.ts', method: 'GET', url: '/healthz', expect: all('page') },
+  { file: '404.astro', method: 'GET', url: '/no-such-page', expect: signedInOnly('notFound') },
+  { file: '404.astro', method: 'GET', url: '/about/no-such-page', expect: all('notFound') },
+  { file: '404.astro', method: 'GET', url: '/404', expect: signedInOnly('notFound') },
+  { file: '500.astro', method: 'GET', url: '/500', expect: signedInOnly('serverError') },
+  { file: 'forbidden.astro', method: 'GET', url: '/forbidden', expect: all('forbidden') },
+  { file: 'lang.ts', method: 'POST', url: '/lang', form: { locale: 'lv', next: '/about' }, expect: all({ redirect: '/about' }) },
+  { file: 'lang.ts', method: 'GET', url: '/lang', expect: all('notFound') },
+  { file: 'logout.ts', method: 'POST', url: '/logout', freshSession: true, expect: all('login') },
+  { file: 'logout.ts', method: 'GET', url: '/logout', expect: signedInOnly('notFound') },
+  {
+    file: 'api/session/touch.ts',
+    method: 'POST',
+    url: '/api/session/touch',
+    headers: { accept: 'application/json' },
+    expect: { ...all('page'), anonymous: 'unauthorized' },
+  },
+  { file: 'api/session/touch.ts', method: 'GET', url: '/api/session/touch', expect: { ...all('notFound'), anonymous: 'unauthorized' } },
+  {
+    file: 'account/index.astro',
+    method: 'GET',
+    url: '/account',
+    expect: only({ admin: 'page', education_staff: 'page', teacher: 'page', supervisor: 'page' }),
+  },
+  { file: 'learn/index.astro', method: 'GET', url: '/learn', expect: only({ learner: 'page' }) },
+  { file: 'teach/index.astro', method: 'GET', url: '/teach', expect: only({ teacher: 'page' }) },
+  { file: 'staff/index.astro', method: 'GET', url: '/staff', expect: only({ education_staff: 'page' }) },
+  { file: 'supervise/index.astro', method: 'GET', url: '/supervise', expect: only({ supervisor: 'page' }) },
+  { file: 'portal/index.astro', method: 'GET', url: '/portal', expect: only({ released: 'page' }) },
+  { file: 'admin/index.astro', method: 'GET', url: '/admin', expect: only({ admin: 'page' }) },
+  { file: 'admin/users/index.astro', method: 'GET', url: '/admin/users', expect: only({ admin: 'page' }) },
+  { file: 'admin/users/index.astro', method: 'GET', url: '/admin/users?role=learner&facility=1', expect: only({ admin: 'page' }) },
+  { file: 'admin/users/new.astro', method: 'GET', url: '/admin/users/new', expect: only({ admin: 'page' }) },
+  // User 2 is ieva.ozola (staff); user 10 is the learner 204101, whose record lives under /staff/learners.
+  { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/2', expect: only({ admin: 'page' }) },
+  { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/10', expect: only({ admin: { redirect: '/staff/learners/1' } }) },
+  { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/99999', expect: only({ admin: 'notFound' }) },
+  { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/not-a-number', expect: only({ admin: 'notFound' }) },
+  { file: 'admin/facilities/index.astro', method: 'GET', url: '/admin/facilities', expect: only({ admin: 'page' }) },
+  { file: 'admin/facilities/[id].astro', method: 'GET', url: '/admin/facilities/1', expect: only({ admin: 'page' }) },
+  { file: 'admin/facilities/[id].astro', method: 'GET', url: '/admin/facilities/999', expect: only({ admin: 'notFound' }) },
+  { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit', expect: only({ admin: 'page' }) },
+  { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit?action=auth&from=2020-01-01', expect: only({ admin: 'page' }) },
+  // "Verify the chain" is a POST that changes nothing.
+  { file: 'admin/audit/index.astro', method: 'POST', url: '/admin/audit', expect: only({ admin: 'page' }) },
+  { file: 'staff/learners/index.astro', method: 'GET', url: '/staff/learners', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/learners/new.astro', method: 'GET', url: '/staff/learners/new', expect: only({ admin: 'page', education_staff: 'page' }) },
+  // Learner 1 is at Olaine, like the education staff member ieva.ozola; learner 35 is at Iļģuciems.
+  { file: 'staff/learners/[id].astro', method: 'GET', url: '/staff/learners/1', expect: only({ admin: 'page', education_staff: 'page' }) },
+  {
+    file: 'staff/learners/[id].astro',
+    method: 'GET',
+    url: '/staff/learners/35',
+    expect: only({ admin: 'page', education_staff: 'notFound' }),
+  },
+  {
+    file: 'staff/learners/[id].astro',
+    method: 'GET',
+    url: '/staff/learners/99999',
+    expect: only({ admin: 'notFound', education_staff: 'notFound' }),
+  },
+  // Learning: learner 204101 is enrolled in latviesu-a2-darbs, not in pavara-palidzes-pamati.
+  { file: 'learn/courses/[courseId]/index.astro', method: 'GET', url: '/learn/courses/latviesu-a2-darbs', expect: only({ learner: 'page' }) },
+  { file: 'learn/courses/[courseId]/index.astro', method: 'GET', url: '/learn/courses/pavara-palidzes-pamati', expect: only({}) },
+  { file: 'learn/courses/[courseId]/index.astro', method: 'GET', url: '/learn/courses/no-such-course', expect: only({}) },
+  { file: 'learn/courses/[courseId]/[itemId].astro', method: 'GET', url: '/learn/courses/latviesu-a2-darbs/{lessonId}', expect: only({ learner: 'page' }) },
+  { file: 'learn/courses/[courseId]/[itemId].astro', method: 'GET', url: '/learn/courses/latviesu-a2-darbs/999999', expect: only({}) },
+  {
+    file: 'api/learn/heartbeat.ts',
+    method: 'POST',
+    url: '/api/learn/heartbeat',
+    json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}' },
+    expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'page' },
+  },
+  // Teaching: janis.liepa (Olaine) teaches latviesu-a2-darbs; learner 1 is his, learner 35 (Iļģuciems) is not.
+  { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs', expect: only({ teacher: 'page' }) },
+  { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/no-such-course', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/gradebook.csv', expect: only({ teacher: 'page' }) },
+  { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/no-such-course/gradebook.csv', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/1', expect: only({ teacher: 'page' }) },
+  { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/35', expect: only({ teacher: 'notFound' }) },
+  // Course pictures, by content hash: for anyone signed in.
+  { file: 'media/[hash].ts', method: 'GET', url: '/media/{mediaHash}', expect: signedInOnly('page') },
+  { file: 'media/[hash].ts', method: 'GET', url: '/media/' + '0'.repeat(64), expect: signedInOnly('notFound') },
+];
+
+/** Values from the demo database that URLs need ({lessonId}, {mediaHash}). */
+const placeholders: Record<string, string> = {};
+function fill<T>(value: T): T {
+  const replaced = JSON.stringify(value).replace(/\{(\w+)\}/g, (m, name: string) => placeholders[name] ?? m);
+  // Ids stand alone in JSON bodies as numbers.
+  return JSON.parse(replaced.replace(/"(\d+)"/g, (m, digits: string) => (Object.values(placeholders).includes(digits) ? digits : m))) as T;
+}
+
+/** Every file under src/pages, relative to it, with forward slashes. */
+function pageFiles(dir = path.join(ROOT, 'src', 'pages'), prefix = ''): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? pageFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+      : /\.(astro|ts|js|mjs|md|mdx|html)$/.test(entry.name) && !entry.name.startsWith('_')
+        ? [`${prefix}${entry.name}`]
+        : [],
+  );
+}
+
+function describeOutcome(reply: Reply): string {
+  return `HTTP ${reply.status}${reply.location ? ` → ${reply.location}` : ''}`;
+}
+
+function check(reply: Reply, outcome: Outcome, who: Who, row: Row): void {
+  const what = `${who} ${row.method} ${row.url}: expected ${JSON.stringify(outcome)}, got ${describeOutcome(reply)}`;
+  if (typeof outcome === 'object') {
+    expect(reply.status, what).toBe(303);
+    expect(reply.location, what).toBe(outcome.redirect);
+    return;
+  }
+  switch (outcome) {
+    case 'page':
+      expect(reply.status, what).toBe(200);
+      break;
+    case 'login': {
+      expect(reply.status, what).toBe(303);
+      const location = new URL(reply.location ?? '', 'http://x');
+      expect(location.pathname, what).toBe('/login');
+      // A stranger is brought back to the page after signing in.
+      if (row.method === 'GET' && who === 'anonymous') expect(location.searchParams.get('next'), what).toBe(row.url);
+      break;
+    }
+    case 'home':
+      expect(reply.status, what).toBe(303);
+      expect(reply.location, what).toBe(HOME[who as Role]);
+      break;
+    case 'forbidden':
+      expect(reply.status, what).toBe(403);
+      break;
+    case 'notFound':
+      expect(reply.status, what).toBe(404);
+      break;
+    case 'unauthorized':
+      expect(reply.status, what).toBe(401);
+      expect(reply.headers.get('content-type'), what).toMatch(/application\/json/);
+      break;
+    case 'serverError':
+      expect(reply.status, what).toBe(500);
+      break;
+  }
+}
+
+let server: TestServer;
+const clients = new Map<Who, Client>();
+
+beforeAll(async () => {
+  server = await startServer();
+  const db = new Database(server.databaseFile, { readonly: true, fileMustExist: true });
+  placeholders.lessonId = String(
+    db.prepare("SELECT id FROM course_item WHERE course_id = 'latviesu-a2-darbs' AND kind = 'lesson' ORDER BY module_position, position LIMIT 1").pluck().get(),
+  );
+  placeholders.mediaHash = String(db.prepare('SELECT hash FROM media LIMIT 1').pluck().get());
+  db.close();
+  clients.set('anonymous', new Client(server.baseUrl));
+  for (const role of ROLES) clients.set(role, await signedIn(server.baseUrl, ROLE_ACCOUNT[role]));
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+test('the route table names every page and endpoint file under src/pages', () => {
+  const covered = new Set(ROWS.map((r) => r.file));
+  const missing = pageFiles().filter((f) => !covered.has(f));
+  expect(missing, `src/pages files without a row in the route × role table (tests/integration/route-matrix.test.ts): ${missing.join(', ')}`).toEqual([]);
+  const stale = [...covered].filter((f) => !fs.existsSync(path.join(ROOT, 'src', 'pages', f)));
+  expect(stale, 'rows for files that no longer exist').toEqual([]);
+});
+
+/** How the table's outcome reads in a test name. */
+function says(outcome: Outcome): string {
+  if (typeof outcome === 'object') return `is sent on to ${outcome.redirect}`;
+  return {
+    page: 'is shown (200)',
+    login: 'is sent to sign in',
+    home: 'is sent to their home page',
+    forbidden: 'is refused (403)',
+    notFound: 'is told it does not exist (404)',
+    unauthorized: 'is refused as not signed in (401 JSON)',
+    serverError: 'gets the error page (500)',
+  }[outcome];
+}
+
+describe.each(WHO)('as %s', (who) => {
+  test.each(ROWS.map((row) => [`${row.method} ${row.url} ${says(row.expect[who])}`, row] as const))('%s', async (_name, row) => {
+    let client = clients.get(who)!;
+    if (row.freshSession && who !== 'anonymous') client = await signedIn(server.baseUrl, ROLE_ACCOUNT[who]);
+    const url = fill(row.url);
+    const reply = await client.request(row.method, url, { form: row.form, json: row.json === undefined ? undefined : fill(row.json), headers: row.headers });
+    check(reply, row.expect[who], who, { ...row, url });
+  });
+});
+
+test('education staff of Iļģuciems see their own learners and not those of Olaine', async () => {
+  const marina = await signedIn(server.baseUrl, ACCOUNTS.marinaPetrova);
+  expect((await marina.get('/staff/learners/35')).status).toBe(200);
+  expect((await marina.get('/staff/learners/1')).status).toBe(404);
+  // Nor may they edit another prison's learner by posting the form directly.
+  const forged = await marina.post('/staff/learners/1', { intent: 'resetPin' });
+  expect(forged.status).toBe(404);
+  const list = await marina.get('/staff/learners');
+  expect(list.body).toContain('/staff/learners/35');
+  expect(list.body).not.toContain('href="/staff/learners/1"');
+});
+
+test('a signed-in visitor is sent back to the page they asked for', async () => {
+  const client = new Client(server.baseUrl);
+  const first = await client.get('/staff/learners/2');
+  expect(first.location).toBe('/login?next=%2Fstaff%2Flearners%2F2');
+  const reply = await client.tryLogin(ACCOUNTS.ievaOzola, '/staff/learners/2');
+  expect(reply.status).toBe(303);
+  expect(reply.location).toBe('/staff/learners/2');
+  // …but never to another site.
+  const other = new Client(server.baseUrl);
+  const away = await other.tryLogin(ACCOUNTS.ievaOzola, '//evil.example/steal');
+  expect(away.location).toBe('/staff');
+});
