@@ -16,6 +16,11 @@ export interface Scenario {
    * session cookie with every request; `null` for an anonymous visitor.
    */
   signInAs: Role | null;
+  /**
+   * When the path depends on the data (an item id), find it instead: GET
+   * `on` with the scenario's session and take the first capture of `link`.
+   */
+  findPath?: { on: string; link: RegExp };
 }
 
 /** A ratio of two scenarios' requests/s at the same connection level. */
@@ -38,6 +43,13 @@ export const SCENARIOS: Scenario[] = [
     signInAs: 'learner',
   },
   {
+    name: 'lesson-page',
+    description: "GET the demo learner's next lesson (the \"Continue\" link): enrolment check, progress, cached lesson HTML",
+    path: '/learn',
+    signInAs: 'learner',
+    findPath: { on: '/learn', link: /href="(\/learn\/courses\/[\w-]+\/\d+)"/ },
+  },
+  {
     name: 'static-page',
     description: 'GET /about, anonymous: the plain page of the same app (no session, no database)',
     path: '/about',
@@ -48,6 +60,7 @@ export const SCENARIOS: Scenario[] = [
 /** The first comparison gives the headline `ratio`. */
 export const COMPARISONS: Comparison[] = [
   { name: 'learner-home/static-page', numerator: 'learner-home', denominator: 'static-page', goal: 0.5 },
+  { name: 'lesson-page/static-page', numerator: 'lesson-page', denominator: 'static-page', goal: 0.5 },
 ];
 
 /** Concurrent connections per run; every scenario runs at each level. */

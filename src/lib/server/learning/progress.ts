@@ -46,9 +46,19 @@ export interface CourseProgress {
 }
 
 interface AttemptRow {
+  id: number;
   item_id: number;
   percent: number;
   passed: number;
+}
+
+interface RecordRow {
+  kind: 'done' | 'attempt' | 'time' | 'completed';
+  item: number;
+  value: number;
+  passed: number;
+  seq: number;
+  at: string | null;
 }
 
 /** Which items count toward completion. */
@@ -59,26 +69,31 @@ export function counts(item: Pick<CourseItem, 'kind' | 'required'>, rules: PassR
 
 export function getCourseProgress(db: Db, learnerId: number, course: Pick<Course, 'id' | 'passRules'>): CourseProgress {
   const items = getCourseItems(db, course.id);
-  const done = new Set(
-    stmt(db, 'SELECT p.item_id FROM lesson_progress p JOIN course_item i ON i.id = p.item_id WHERE p.learner_id = ? AND i.course_id = ?')
-      .pluck()
-      .all(learnerId, course.id) as number[],
-  );
-  const attempts = stmt(
+  // One round trip for the learner's whole record in this course (this runs on every learner page).
+  const rows = stmt(
     db,
-    `SELECT a.item_id, a.percent, a.passed FROM quiz_attempt a JOIN course_item i ON i.id = a.item_id
-     WHERE a.learner_id = ? AND i.course_id = ? ORDER BY a.id`,
-  ).all(learnerId, course.id) as AttemptRow[];
-  const seconds = new Map(
-    (
-      stmt(db, 'SELECT t.item_id, t.seconds FROM time_on_task t JOIN course_item i ON i.id = t.item_id WHERE t.learner_id = ? AND i.course_id = ?').all(
-        learnerId,
-        course.id,
-      ) as Array<{ item_id: number; seconds: number }>
-    ).map((r) => [r.item_id, r.seconds]),
-  );
-  const completedAt = (stmt(db, 'SELECT completed_at FROM course_completion WHERE learner_id = ? AND course_id = ?').pluck().get(learnerId, course.id) ??
-    null) as string | null;
+    `SELECT 'done' AS kind, p.item_id AS item, 0 AS value, 0 AS passed, 0 AS seq, NULL AS at
+       FROM lesson_progress p JOIN course_item i ON i.id = p.item_id WHERE p.learner_id = @learner AND i.course_id = @course
+     UNION ALL
+     SELECT 'attempt', a.item_id, a.percent, a.passed, a.id, NULL
+       FROM quiz_attempt a JOIN course_item i ON i.id = a.item_id WHERE a.learner_id = @learner AND i.course_id = @course
+     UNION ALL
+     SELECT 'time', t.item_id, t.seconds, 0, 0, NULL
+       FROM time_on_task t JOIN course_item i ON i.id = t.item_id WHERE t.learner_id = @learner AND i.course_id = @course
+     UNION ALL
+     SELECT 'completed', 0, 0, 0, 0, completed_at FROM course_completion WHERE learner_id = @learner AND course_id = @course`,
+  ).all({ learner: learnerId, course: course.id }) as RecordRow[];
+  const done = new Set<number>();
+  const seconds = new Map<number, number>();
+  const attempts: AttemptRow[] = [];
+  let completedAt: string | null = null;
+  for (const r of rows) {
+    if (r.kind === 'done') done.add(r.item);
+    else if (r.kind === 'time') seconds.set(r.item, r.value);
+    else if (r.kind === 'attempt') attempts.push({ item_id: r.item, percent: r.value, passed: r.passed, id: r.seq });
+    else completedAt = r.at;
+  }
+  attempts.sort((a, b) => a.id - b.id);
 
   const progress: ItemProgress[] = items.map((item) => {
     const base = { ...item, counts: counts(item, course.passRules), seconds: seconds.get(item.id) ?? 0 };
