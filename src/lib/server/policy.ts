@@ -41,6 +41,8 @@ const CAPABILITIES = {
   'learning:study': { learner: 'any' },
   /** See the gradebook of the courses one teaches, for the learners of one's facilities. */
   'gradebook:view': { teacher: 'facility' },
+  /** Create courses and edit those one teaches in the browser; publish, roll back, export, import. */
+  'courses:author': { teacher: 'any' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Capability = keyof typeof CAPABILITIES;

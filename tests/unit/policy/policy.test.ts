@@ -28,6 +28,7 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'learners:resetPin':  ['any', 'facility', '-',        '-',        '-',   '-'],
   'learning:study':     ['-',   '-',        '-',        '-',        'any', '-'],
   'gradebook:view':     ['-',   '-',        'facility', '-',        '-',   '-'],
+  'courses:author':     ['-',   '-',        'any',      '-',        '-',   '-'],
 };
 const expected = (capability: Capability, role: Role): Expect => EXPECTED[capability][ROLE_ORDER.indexOf(role as (typeof ROLE_ORDER)[number])]!;
 

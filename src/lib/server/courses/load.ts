@@ -62,6 +62,42 @@ export interface LoadedCourse {
 
 export type LoadResult = { ok: true; course: LoadedCourse } | { ok: false; id: string; errors: PackageError[] };
 
+/**
+ * Where a package's files come from: a folder on disk (courses/) or the
+ * files of a course authored in the browser. Both are validated by the same
+ * code, so the two ways of authoring cannot drift apart.
+ */
+export interface PackageFiles {
+  /** The file at `rel` (a relative path with / separators), or a reason it cannot be used. */
+  read(rel: string): Buffer | { missing: string };
+}
+
+/** A package folder on disk; paths and symbolic links may not lead out of it. */
+export function diskPackage(dir: string): PackageFiles {
+  return {
+    read(rel) {
+      const full = path.resolve(dir, rel);
+      if (!full.startsWith(path.resolve(dir) + path.sep)) return { missing: 'the path leaves the course folder' };
+      if (!fs.existsSync(full) || !fs.statSync(full).isFile()) return { missing: 'file not found' };
+      if (!fs.realpathSync(full).startsWith(fs.realpathSync(dir) + path.sep)) return { missing: 'the path leaves the course folder' };
+      return fs.readFileSync(full);
+    },
+  };
+}
+
+/** The files of a package held in memory (browser authoring, an imported .zip). */
+export function memoryPackage(files: ReadonlyMap<string, Buffer>): PackageFiles {
+  return {
+    read(rel) {
+      const normalized = path.posix.normalize(rel);
+      if (normalized.startsWith('../') || normalized === '..' || path.posix.isAbsolute(normalized)) return { missing: 'the path leaves the course folder' };
+      return files.get(normalized) ?? { missing: 'file not found' };
+    },
+  };
+}
+
+const isMissing = (v: Buffer | { missing: string }): v is { missing: string } => !Buffer.isBuffer(v);
+
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -93,23 +129,29 @@ export function splitFrontMatter(text: string): { yaml: string; body: string } |
   return { yaml: normalized.slice(4, end), body: after < 0 ? '' : normalized.slice(after + 1) };
 }
 
-function readYaml(file: string, full: string, errors: PackageError[]): unknown {
+function parseYamlFile(file: string, text: string, errors: PackageError[]): unknown {
   try {
-    return parseYaml(fs.readFileSync(full, 'utf8'));
+    return parseYaml(text);
   } catch (e) {
     errors.push({ file, field: '', reason: `not valid YAML: ${(e as Error).message.split('\n')[0]}` });
     return undefined;
   }
 }
 
+/** Loads the package in `coursesDir/<folder>` (disk). */
 export function loadCoursePackage(coursesDir: string, folder: string): LoadResult {
-  const dir = path.join(coursesDir, folder);
+  return loadPackage(folder, diskPackage(path.join(coursesDir, folder)));
+}
+
+/** Validates a package from any source; `folder` names it in error messages and must equal its id. */
+export function loadPackage(folder: string, files: PackageFiles): LoadResult {
   const errors: PackageError[] = [];
   const manifestFile = `${folder}/course.yaml`;
-  if (!fs.existsSync(path.join(dir, 'course.yaml'))) {
+  const manifestBytes = files.read('course.yaml');
+  if (isMissing(manifestBytes)) {
     return { ok: false, id: folder, errors: [{ file: manifestFile, field: '', reason: 'missing: every course folder needs a course.yaml' }] };
   }
-  const raw = readYaml(manifestFile, path.join(dir, 'course.yaml'), errors);
+  const raw = parseYamlFile(manifestFile, manifestBytes.toString('utf8'), errors);
   if (errors.length) return { ok: false, id: folder, errors };
   const parsed = courseManifestSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, id: folder, errors: zodErrors(manifestFile, parsed.error) };
@@ -121,14 +163,14 @@ export function loadCoursePackage(coursesDir: string, folder: string): LoadResul
   manifest.modules.forEach((mod, m) => {
     mod.items.forEach((name, p) => {
       const rel = `${folder}/${mod.id}/${name}`;
-      const full = path.join(dir, mod.id, name);
-      if (!fs.existsSync(full)) {
+      const bytes = files.read(`${mod.id}/${name}`);
+      if (isMissing(bytes)) {
         errors.push({ file: manifestFile, field: `modules[${m}].items[${p}]`, reason: `file ${mod.id}/${name} not found` });
         return;
       }
       const base = { key: `${mod.id}/${name}`, moduleId: mod.id, moduleTitle: mod.title, modulePosition: m, position: p };
       if (name.endsWith('.quiz.yaml')) {
-        const data = readYaml(rel, full, errors);
+        const data = parseYamlFile(rel, bytes.toString('utf8'), errors);
         if (data === undefined) return;
         const quiz = quizSchema.safeParse(data);
         if (!quiz.success) return void errors.push(...zodErrors(rel, quiz.error));
@@ -136,7 +178,7 @@ export function loadCoursePackage(coursesDir: string, folder: string): LoadResul
         items.push({ ...base, kind: 'quiz', title: quiz.data.title, required: true, minutes, lesson: null, quiz: quiz.data, contentHash: sha256(JSON.stringify(quiz.data)) });
         return;
       }
-      const text = fs.readFileSync(full, 'utf8');
+      const text = bytes.toString('utf8');
       const split = splitFrontMatter(text);
       if (!split) return void errors.push({ file: rel, field: '', reason: 'a lesson starts with front matter between two --- lines (title, minutes, required)' });
       let front: unknown;
@@ -153,7 +195,7 @@ export function loadCoursePackage(coursesDir: string, folder: string): LoadResul
       );
       const imageHashes: string[] = [];
       for (const src of imageSources(body)) {
-        const image = loadImage(dir, src);
+        const image = loadImage(files, src);
         if ('reason' in image) errors.push({ file: rel, field: `image ${src}`, reason: image.reason });
         else {
           images.set(src, image);
@@ -182,16 +224,12 @@ export function loadCoursePackage(coursesDir: string, folder: string): LoadResul
 }
 
 /** Reads a picture the lesson refers to: inside the package, a real PNG/JPEG/WebP, not too big. */
-function loadImage(courseDir: string, src: string): PackageImage | { reason: string } {
+function loadImage(files: PackageFiles, src: string): PackageImage | { reason: string } {
   if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('/') || src.startsWith('\\')) {
     return { reason: 'pictures must be files of the course package (a relative path such as images/name.png)' };
   }
-  const full = path.resolve(courseDir, src);
-  if (!full.startsWith(path.resolve(courseDir) + path.sep)) return { reason: 'the path leaves the course folder' };
-  if (!fs.existsSync(full) || !fs.statSync(full).isFile()) return { reason: 'file not found' };
-  // A symbolic link must not lead out of the package either.
-  if (!fs.realpathSync(full).startsWith(fs.realpathSync(courseDir) + path.sep)) return { reason: 'the path leaves the course folder' };
-  const bytes = fs.readFileSync(full);
+  const bytes = files.read(src);
+  if (isMissing(bytes)) return { reason: bytes.missing };
   if (bytes.length > MAX_IMAGE_BYTES) return { reason: `larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB` };
   const contentType = sniffImage(bytes);
   if (!contentType) return { reason: 'not a PNG, JPEG or WebP picture (checked from its content)' };

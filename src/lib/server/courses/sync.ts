@@ -19,6 +19,8 @@ export interface SyncOutcome {
 
 export interface SyncReport {
   synced: SyncOutcome[];
+  /** Folders whose course is now edited in the browser: left alone. */
+  skipped: string[];
   refused: Array<{ folder: string; errors: PackageError[] }>;
   /** Courses whose folder is gone: archived. */
   archivedCourses: string[];
@@ -31,27 +33,33 @@ interface ItemRow {
 }
 
 /** Stores one validated package; returns what changed. Runs in one transaction. */
-export function syncCoursePackage(db: Db, course: LoadedCourse, now = new Date()): SyncOutcome {
+export function syncCoursePackage(
+  db: Db,
+  course: LoadedCourse,
+  now = new Date(),
+  /** 'authored' when published from the browser editor; the start-up sync then leaves the course alone. */
+  source: 'package' | 'authored' = 'package',
+): SyncOutcome {
   const { manifest } = course;
   const at = now.toISOString();
   return db
     .transaction((): SyncOutcome => {
-      const existing = stmt(db, 'SELECT content_hash, archived_at FROM course WHERE id = ?').get(manifest.id) as
-        | { content_hash: string; archived_at: string | null }
+      const existing = stmt(db, 'SELECT content_hash, archived_at, source FROM course WHERE id = ?').get(manifest.id) as
+        | { content_hash: string; archived_at: string | null; source: string }
         | undefined;
-      if (existing && existing.content_hash === course.contentHash && !existing.archived_at) {
+      if (existing && existing.content_hash === course.contentHash && !existing.archived_at && existing.source === source) {
         return { courseId: manifest.id, status: 'unchanged', newVersions: 0, archivedItems: 0 };
       }
       stmt(
         db,
         `INSERT INTO course (id, track, level, qualification_level, hours, language, title_json, summary_json,
-           prerequisites_json, pass_rules_json, content_hash, archived_at, synced_at)
-         VALUES (@id, @track, @level, @qualificationLevel, @hours, @language, @title, @summary, @prerequisites, @passRules, @hash, NULL, @at)
+           prerequisites_json, pass_rules_json, content_hash, archived_at, synced_at, source)
+         VALUES (@id, @track, @level, @qualificationLevel, @hours, @language, @title, @summary, @prerequisites, @passRules, @hash, NULL, @at, @source)
          ON CONFLICT (id) DO UPDATE SET track = excluded.track, level = excluded.level,
            qualification_level = excluded.qualification_level, hours = excluded.hours, language = excluded.language,
            title_json = excluded.title_json, summary_json = excluded.summary_json,
            prerequisites_json = excluded.prerequisites_json, pass_rules_json = excluded.pass_rules_json,
-           content_hash = excluded.content_hash, archived_at = NULL, synced_at = excluded.synced_at`,
+           content_hash = excluded.content_hash, archived_at = NULL, synced_at = excluded.synced_at, source = excluded.source`,
       ).run({
         id: manifest.id,
         track: manifest.track,
@@ -65,6 +73,7 @@ export function syncCoursePackage(db: Db, course: LoadedCourse, now = new Date()
         passRules: JSON.stringify(manifest.passRules),
         hash: course.contentHash,
         at,
+        source,
       });
 
       const insertMedia = stmt(db, 'INSERT OR IGNORE INTO media (hash, content_type, bytes, created_at) VALUES (?, ?, ?, ?)');
@@ -149,16 +158,21 @@ export function syncCoursePackage(db: Db, course: LoadedCourse, now = new Date()
 
 /** Syncs every package folder of `coursesDir`; refused packages are reported and skipped. */
 export function syncCourses(db: Db, coursesDir: string, now = new Date()): SyncReport {
-  const report: SyncReport = { synced: [], refused: [], archivedCourses: [] };
+  const report: SyncReport = { synced: [], skipped: [], refused: [], archivedCourses: [] };
   const folders = listPackageFolders(coursesDir);
+  const authored = new Set(stmt(db, "SELECT id FROM course WHERE source = 'authored'").pluck().all() as string[]);
   for (const folder of folders) {
+    if (authored.has(folder)) {
+      report.skipped.push(folder);
+      continue;
+    }
     const loaded = loadCoursePackage(coursesDir, folder);
     if (!loaded.ok) report.refused.push({ folder, errors: loaded.errors });
     else report.synced.push(syncCoursePackage(db, loaded.course, now));
   }
   // A folder that is gone archives its course; a refused folder keeps its last good version.
   const present = new Set(folders);
-  const active = stmt(db, 'SELECT id FROM course WHERE archived_at IS NULL').pluck().all() as string[];
+  const active = stmt(db, "SELECT id FROM course WHERE archived_at IS NULL AND source = 'package'").pluck().all() as string[];
   for (const id of active.filter((c) => !present.has(c))) {
     db.transaction(() => {
       stmt(db, 'UPDATE course SET archived_at = ? WHERE id = ?').run(now.toISOString(), id);
@@ -175,6 +189,7 @@ export function formatSyncReport(report: SyncReport): string {
   for (const s of report.synced) {
     lines.push(`  ${s.status.padEnd(9)} ${s.courseId}${s.newVersions ? ` (${s.newVersions} new versions)` : ''}${s.archivedItems ? ` (${s.archivedItems} items archived)` : ''}`);
   }
+  for (const id of report.skipped) lines.push(`  skipped   ${id} (edited in the browser; the editor's version stays)`);
   for (const id of report.archivedCourses) lines.push(`  archived  ${id} (its folder is gone)`);
   for (const r of report.refused) {
     lines.push(`  REFUSED   ${r.folder}:`);

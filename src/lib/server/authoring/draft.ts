@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { stmt, type Db } from '../db.ts';
+import { can } from '../policy.ts';
+import type { SessionUser } from '../session.ts';
+import { memoryPackage, type PackageFiles } from '../courses/load.ts';
+
+/**
+ * A course's working copy in the browser editor: the files of a package in
+ * exactly the courses/ format. Text files are kept as text; pictures as a
+ * reference to the content-addressed media table.
+ */
+
+const draftFileSchema = z.union([
+  /** A text file: course.yaml, a lesson (.md) or a quiz (.quiz.yaml). */
+  z.object({ text: z.string() }),
+  /** A picture, by the SHA-256 of its bytes in the media table. */
+  z.object({ media: z.string().regex(/^[0-9a-f]{64}$/) }),
+]);
+export type DraftFile = z.infer<typeof draftFileSchema>;
+const filesSchema = z.record(z.string(), draftFileSchema);
+
+/** Relative path → file, in a stable order. */
+export type DraftFiles = Map<string, DraftFile>;
+
+export function parseFiles(json: string): DraftFiles {
+  return new Map(Object.entries(filesSchema.parse(JSON.parse(json))).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function serializeFiles(files: DraftFiles): string {
+  return JSON.stringify(Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b))));
+}
+
+export interface Draft {
+  courseId: string;
+  files: DraftFiles;
+  updatedAt: string;
+  updatedBy: number | null;
+}
+
+export function getDraft(db: Db, courseId: string): Draft | null {
+  const row = stmt(db, 'SELECT course_id, files_json, updated_at, updated_by FROM course_draft WHERE course_id = ?').get(courseId) as
+    | { course_id: string; files_json: string; updated_at: string; updated_by: number | null }
+    | undefined;
+  return row ? { courseId: row.course_id, files: parseFiles(row.files_json), updatedAt: row.updated_at, updatedBy: row.updated_by } : null;
+}
+
+/** Replaces the draft's files (creating the draft when needed). Call inside a transaction. */
+export function writeDraft(db: Db, actor: SessionUser, courseId: string, files: DraftFiles, now = new Date()): void {
+  stmt(
+    db,
+    `INSERT INTO course_draft (course_id, files_json, created_by, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (course_id) DO UPDATE SET files_json = excluded.files_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+  ).run(courseId, serializeFiles(files), actor.id, actor.id, now.toISOString());
+}
+
+/** May the actor edit this course? Teachers edit the courses they teach, and the drafts they started. */
+export function canAuthor(db: Db, actor: SessionUser, courseId: string): boolean {
+  if (!can(actor, 'courses:author')) return false;
+  return (
+    stmt(
+      db,
+      `SELECT 1 FROM course_teacher WHERE course_id = @course AND user_id = @user
+       UNION ALL SELECT 1 FROM course_draft_author WHERE course_id = @course AND user_id = @user LIMIT 1`,
+    ).get({ course: courseId, user: actor.id }) !== undefined
+  );
+}
+
+/** The draft's files as a package the course loader can validate (pictures read from media). */
+export function draftPackage(db: Db, files: DraftFiles): PackageFiles {
+  const bytes = new Map<string, Buffer>();
+  for (const [rel, file] of files) {
+    if ('text' in file) bytes.set(rel, Buffer.from(file.text, 'utf8'));
+    else {
+      const blob = stmt(db, 'SELECT bytes FROM media WHERE hash = ?').pluck().get(file.media) as Buffer | undefined;
+      if (blob) bytes.set(rel, blob);
+    }
+  }
+  return memoryPackage(bytes);
+}
+
+/** The text of a draft file, or null when it is missing or a picture. */
+export function draftText(files: DraftFiles, rel: string): string | null {
+  const file = files.get(rel);
+  return file && 'text' in file ? file.text : null;
+}
