@@ -132,6 +132,18 @@ const ROWS: Row[] = [
   { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/no-such-course/gradebook.csv', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/1', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/35', expect: only({ teacher: 'notFound' }) },
+  // The course editor: teachers only; janis.liepa teaches latviesu-a2-darbs (a courses/ package, not yet a draft).
+  { file: 'teach/author/index.astro', method: 'GET', url: '/teach/author', expect: only({ teacher: 'page' }) },
+  { file: 'teach/author/new.astro', method: 'GET', url: '/teach/author/new', expect: only({ teacher: 'page' }) },
+  { file: 'teach/author/[courseId]/index.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs', expect: only({ teacher: 'page' }) },
+  { file: 'teach/author/[courseId]/index.astro', method: 'GET', url: '/teach/author/no-such-course', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/author/[courseId]/start.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/start', expect: only({ teacher: 'page' }) },
+  { file: 'teach/author/[courseId]/start.astro', method: 'GET', url: '/teach/author/no-such-course/start', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/author/[courseId]/history.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/history', expect: only({ teacher: 'page' }) },
+  { file: 'teach/author/[courseId]/history.astro', method: 'GET', url: '/teach/author/no-such-course/history', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/author/[courseId]/lesson.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/lesson?path=none.md', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/author/[courseId]/quiz.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/quiz?path=none.quiz.yaml', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/author/[courseId]/export.zip.ts', method: 'GET', url: '/teach/author/no-such-course/export.zip', expect: only({ teacher: 'notFound' }) },
   // Course pictures, by content hash: for anyone signed in.
   { file: 'media/[hash].ts', method: 'GET', url: '/media/{mediaHash}', expect: signedInOnly('page') },
   { file: 'media/[hash].ts', method: 'GET', url: '/media/' + '0'.repeat(64), expect: signedInOnly('notFound') },

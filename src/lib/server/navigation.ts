@@ -11,6 +11,7 @@ export interface NavItem {
 const MENU: ReadonlyArray<NavItem & { needs: Capability }> = [
   { href: '/learn', label: 'nav.myLearning', needs: 'learn:access' },
   { href: '/teach', label: 'nav.teaching', needs: 'teach:access' },
+  { href: '/teach/author', label: 'nav.author', needs: 'courses:author' },
   { href: '/staff', label: 'nav.education', needs: 'staff:access' },
   { href: '/supervise', label: 'nav.supervision', needs: 'supervise:access' },
   { href: '/admin', label: 'nav.admin', needs: 'admin:access' },

@@ -101,6 +101,7 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/account', access: 'account:password' },
   { prefix: '/learn', access: 'learn:access' },
   { prefix: '/api/learn', access: 'learning:study' },
+  { prefix: '/teach/author', access: 'courses:author' },
   { prefix: '/teach', access: 'teach:access' },
   { prefix: '/staff/learners', access: 'learners:edit' },
   { prefix: '/staff', access: 'staff:access' },

@@ -83,3 +83,30 @@ export function draftText(files: DraftFiles, rel: string): string | null {
   const file = files.get(rel);
   return file && 'text' in file ? file.text : null;
 }
+
+export interface AuthorCourse {
+  id: string;
+  /** Title in the reader's language from the draft, or the published course. */
+  title: string;
+  hasDraft: boolean;
+  published: boolean;
+  source: 'package' | 'authored' | null;
+}
+
+/** The courses a teacher may edit: those they teach and the drafts they started. */
+export function listAuthorCourses(db: Db, actor: SessionUser, locale: string): AuthorCourse[] {
+  if (!can(actor, 'courses:author')) return [];
+  const rows = stmt(
+    db,
+    `SELECT ids.id, c.title_json, c.source, d.files_json IS NOT NULL AS has_draft
+     FROM (SELECT course_id AS id FROM course_teacher WHERE user_id = @user
+           UNION SELECT course_id FROM course_draft_author WHERE user_id = @user) ids
+     LEFT JOIN course c ON c.id = ids.id
+     LEFT JOIN course_draft d ON d.course_id = ids.id
+     ORDER BY ids.id`,
+  ).all({ user: actor.id }) as Array<{ id: string; title_json: string | null; source: 'package' | 'authored' | null; has_draft: number }>;
+  return rows.map((r) => {
+    const titles = r.title_json ? (JSON.parse(r.title_json) as Record<string, string>) : null;
+    return { id: r.id, title: titles?.[locale] ?? titles?.lv ?? r.id, hasDraft: r.has_draft === 1, published: r.title_json !== null, source: r.source };
+  });
+}

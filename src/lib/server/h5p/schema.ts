@@ -142,5 +142,7 @@ export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid';
   const field = fieldOf(issue.path);
-  return field ? `${field}: ${issue.message}` : issue.message;
+  // zod's "Invalid input: expected string, received undefined" means the field is not there.
+  const message = /received undefined$/.test(issue.message) ? 'missing' : issue.message;
+  return field ? `${field}: ${message}` : message;
 }

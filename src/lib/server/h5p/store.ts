@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { appendAudit } from '../audit.ts';
+import { stmt, type Db } from '../db.ts';
+import { can } from '../policy.ts';
+import { auditActor } from '../people/users.ts';
+import type { SessionUser } from '../session.ts';
+import { h5pPaths, libraryFolderName, moveAside, syncFolder, writeTree } from './files.ts';
+import type { H5pRefusal } from './refusal.ts';
+import { libraryLabel, validateH5pPackage, type H5pLimits, type PackageLibrary, type ValidatedPackage } from './validate.ts';
+
+/**
+ * Storing a validated H5P package: its content apart from its libraries, and
+ * each library version once (a hundred activities share one
+ * H5P.MultiChoice 1.14.6). A stored version is never overwritten: a later
+ * package that brings the same version uses the stored copy.
+ *
+ * Order of an import: validate (nothing written); write the new libraries and
+ * the content under .tmp/ (slow, asynchronous, invisible); then, without
+ * yielding to other requests, rename the libraries into place and, in one
+ * transaction, insert the rows, rename the content folder into place and
+ * append the audit entry. Any failure removes what this import renamed; a
+ * crash leaves only folders without rows, which nothing serves and
+ * `cleanupH5pOrphans` removes.
+ */
+
+export interface H5pImported {
+  ok: true;
+  contentId: number;
+  /** `H5P.MultiChoice 1.14.6`. */
+  mainLibrary: string;
+  /** Library versions stored by this import. */
+  librariesAdded: string[];
+  /** Library versions that were already stored and are shared. */
+  librariesReused: string[];
+}
+
+export type H5pImportResult = H5pImported | H5pRefusal | { ok: false; code: 'auth.forbidden' };
+
+export interface ImportOptions {
+  limits?: H5pLimits;
+  now?: Date;
+}
+
+/** Who may upload H5P activities: course authors. */
+const CAPABILITY = 'courses:author';
+
+function findLibraryId(db: Db, lib: PackageLibrary): number | null {
+  const id = stmt(db, 'SELECT id FROM h5p_library WHERE machine_name = ? AND major = ? AND minor = ? AND patch = ?')
+    .pluck()
+    .get(lib.machineName, lib.majorVersion, lib.minorVersion, lib.patchVersion) as number | undefined;
+  return id ?? null;
+}
+
+function insertLibrary(db: Db, lib: PackageLibrary, at: string): number {
+  return Number(
+    stmt(
+      db,
+      `INSERT INTO h5p_library (machine_name, major, minor, patch, title, runnable, library_json, files_hash, folder, created_at)
+       VALUES (@machineName, @major, @minor, @patch, @title, @runnable, @libraryJson, @filesHash, @folder, @at)`,
+    ).run({
+      machineName: lib.machineName,
+      major: lib.majorVersion,
+      minor: lib.minorVersion,
+      patch: lib.patchVersion,
+      title: lib.title,
+      runnable: lib.runnable ? 1 : 0,
+      libraryJson: lib.libraryJson,
+      filesHash: lib.filesHash,
+      folder: libraryFolderName(lib),
+      at,
+    }).lastInsertRowid,
+  );
+}
+
+/** Writes the libraries not yet stored, and the content, under `work`; returns the staged library folders. */
+async function stage(db: Db, pkg: ValidatedPackage, work: string): Promise<Map<PackageLibrary, string>> {
+  const staged = new Map<PackageLibrary, string>();
+  fs.mkdirSync(path.join(work, 'libraries'));
+  for (const lib of pkg.libraries) {
+    if (findLibraryId(db, lib) !== null) continue;
+    const dir = path.join(work, 'libraries', libraryFolderName(lib));
+    await writeTree(dir, lib.files);
+    staged.set(lib, dir);
+  }
+  await writeTree(path.join(work, 'content'), pkg.contentFiles);
+  return staged;
+}
+
+/**
+ * Validates `bytes` as an H5P package and, when it passes, stores it for
+ * `actor`. A refused package leaves nothing on disk or in the database.
+ */
+export async function importH5pPackage(
+  db: Db,
+  dataDir: string,
+  actor: SessionUser,
+  bytes: Buffer,
+  options: ImportOptions = {},
+): Promise<H5pImportResult> {
+  if (!can(actor, CAPABILITY)) return { ok: false, code: 'auth.forbidden' };
+  const validation = await validateH5pPackage(bytes, options.limits);
+  if (!validation.ok) return validation;
+  const pkg = validation.package;
+  const paths = h5pPaths(dataDir);
+  for (const dir of [paths.libraries, paths.content, paths.tmp]) fs.mkdirSync(dir, { recursive: true });
+  const work = fs.mkdtempSync(path.join(paths.tmp, 'import-'));
+  const published: string[] = [];
+  try {
+    const staged = await stage(db, pkg, work);
+    // From here to the end: synchronous, so no other import of this process runs in between.
+    for (const [lib, dir] of staged) {
+      if (findLibraryId(db, lib) !== null) {
+        staged.delete(lib); // another import stored this version while we were writing
+        continue;
+      }
+      const target = path.join(paths.libraries, libraryFolderName(lib));
+      moveAside(target, work);
+      fs.renameSync(dir, target);
+      published.push(target);
+    }
+    if (published.length) syncFolder(paths.libraries);
+    const at = (options.now ?? new Date()).toISOString();
+    return db
+      .transaction((): H5pImported => {
+        const libraryIds = new Map(pkg.libraries.map((lib) => [lib, staged.has(lib) ? insertLibrary(db, lib, at) : findLibraryId(db, lib)!]));
+        const contentId = Number(
+          stmt(
+            db,
+            `INSERT INTO h5p_content (title, main_library_id, h5p_json, content_json, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+          ).run(pkg.title, libraryIds.get(pkg.mainLibrary)!, pkg.h5pJsonText, pkg.contentJsonText, actor.id, at).lastInsertRowid,
+        );
+        const target = path.join(paths.content, String(contentId));
+        moveAside(target, work);
+        fs.renameSync(path.join(work, 'content'), target);
+        published.push(target);
+        syncFolder(paths.content);
+        const link = stmt(db, 'INSERT INTO h5p_content_library (content_id, library_id, needed_to_play) VALUES (?, ?, ?)');
+        for (const [lib, id] of libraryIds) link.run(contentId, id, lib.neededToPlay ? 1 : 0);
+        const added = pkg.libraries.filter((l) => staged.has(l));
+        const reused = pkg.libraries.filter((l) => !staged.has(l));
+        const result: H5pImported = {
+          ok: true,
+          contentId,
+          mainLibrary: libraryLabel(pkg.mainLibrary),
+          librariesAdded: added.map(libraryLabel),
+          librariesReused: reused.map(libraryLabel),
+        };
+        appendAudit(db, {
+          actor: auditActor(actor),
+          action: 'h5p.import',
+          targetType: 'h5p_content',
+          targetId: contentId,
+          details: {
+            title: pkg.title,
+            mainLibrary: result.mainLibrary,
+            librariesAdded: result.librariesAdded,
+            librariesReused: result.librariesReused.length,
+            // Same version, other files: the stored copy is used; an admin may want to know.
+            differingCopies: reused.filter((l) => storedHash(db, libraryIds.get(l)!) !== l.filesHash).map(libraryLabel),
+          },
+        });
+        return result;
+      })
+      .immediate();
+  } catch (e) {
+    for (const dir of published) fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function storedHash(db: Db, libraryId: number): string {
+  return stmt(db, 'SELECT files_hash FROM h5p_library WHERE id = ?').pluck().get(libraryId) as string;
+}
