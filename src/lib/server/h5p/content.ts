@@ -67,7 +67,14 @@ export function getH5pContent(db: Db, id: number): H5pContentRecord | null {
     `SELECT c.id AS content_id, c.title AS content_title, c.h5p_json, c.content_json, c.created_by, c.created_at, ${LIBRARY_COLUMNS}
      FROM h5p_content c JOIN h5p_library l ON l.id = c.main_library_id WHERE c.id = ?`,
   ).get(id) as
-    | (LibraryRow & { content_id: number; content_title: string; h5p_json: string; content_json: string; created_by: number | null; created_at: string })
+    | (LibraryRow & {
+        content_id: number;
+        content_title: string;
+        h5p_json: string;
+        content_json: string;
+        created_by: number | null;
+        created_at: string;
+      })
     | undefined;
   if (!row) return null;
   return {

@@ -50,7 +50,11 @@ export function parseJson(bytes: Buffer): { text: string; value: unknown } | { e
 function filesHash(files: Map<string, Buffer>): string {
   const hash = createHash('sha256');
   for (const path of [...files.keys()].sort()) {
-    hash.update(path).update('\0').update(createHash('sha256').update(files.get(path)!).digest('hex')).update('\n');
+    hash
+      .update(path)
+      .update('\0')
+      .update(createHash('sha256').update(files.get(path)!).digest('hex'))
+      .update('\n');
   }
   return hash.digest('hex');
 }
@@ -112,7 +116,7 @@ export function checkLibraries(folders: Map<string, Map<string, Buffer>>): { ok:
 export function resolveDependencies(h5p: H5pJson, libraries: PackageLibrary[]): { ok: true; main: PackageLibrary } | H5pRefusal {
   const byFolder = new Map(libraries.map((l) => [l.folder, l]));
   const mainDependency = h5p.preloadedDependencies.find((d) => d.machineName === h5p.mainLibrary);
-  if (!mainDependency) return refuse('h5p.mainLibraryMissing', `${h5p.mainLibrary} (not among the preloadedDependencies of h5p.json)`);
+  if (!mainDependency) return refuse('h5p.mainLibraryMissing', h5p.mainLibrary);
   const main = byFolder.get(dependencyFolder(mainDependency));
   if (!main) return refuse('h5p.mainLibraryMissing', dependencyLabel(mainDependency));
 
@@ -122,7 +126,7 @@ export function resolveDependencies(h5p: H5pJson, libraries: PackageLibrary[]): 
   while (queue.length) {
     const { dependency, neededBy } = queue.shift()!;
     const library = byFolder.get(dependencyFolder(dependency));
-    if (!library) return refuse('h5p.libraryMissing', `${dependencyLabel(dependency)} (needed by ${neededBy})`);
+    if (!library) return refuse('h5p.libraryMissing', `${neededBy} → ${dependencyLabel(dependency)}`);
     if (library.neededToPlay) continue;
     library.neededToPlay = true;
     const by = dependencyLabel(library);

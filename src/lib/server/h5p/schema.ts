@@ -31,7 +31,13 @@ export const LIBRARY_EXTENSIONS: ReadonlySet<string> = new Set([...CONTENT_EXTEN
 const machineName = z.string().regex(MACHINE_NAME, 'letters, digits, _ - and . only (1–255)');
 
 /** H5P writes versions as numbers in library.json and as strings of digits in h5p.json: both are read as numbers. */
-const version = z.union([z.number().int().min(0).max(99_999), z.string().regex(/^\d{1,5}$/).transform(Number)]);
+const version = z.union([
+  z.number().int().min(0).max(99_999),
+  z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number),
+]);
 
 /** H5P writes flags as 0/1 or as booleans. */
 const flag = z.union([z.literal(0), z.literal(1), z.boolean()]).transform((v) => v === 1 || v === true);
@@ -73,7 +79,10 @@ export const h5pJsonSchema = z.looseObject({
   /** Libraries of the H5P editor; not needed to play. */
   editorDependencies: dependencies.optional(),
   /** How the content may be embedded: `div`, `iframe` or both. */
-  embedTypes: z.array(z.enum(['div', 'iframe'])).min(1).max(2),
+  embedTypes: z
+    .array(z.enum(['div', 'iframe']))
+    .min(1)
+    .max(2),
   /** Licence code (`U` undisclosed, `CC BY`, …). */
   license: z.string().max(32).optional(),
   /** Language of the content's own texts (interface strings), e.g. `en`. */
@@ -116,7 +125,10 @@ export const libraryJsonSchema = z.looseObject({
   /** The H5P core API version the library needs. */
   coreApi: z.looseObject({ majorVersion: version, minorVersion: version }).optional(),
   /** How content of this library may be embedded. */
-  embedTypes: z.array(z.enum(['div', 'iframe'])).max(2).optional(),
+  embedTypes: z
+    .array(z.enum(['div', 'iframe']))
+    .max(2)
+    .optional(),
   /** 1 when the library offers a full-screen button. */
   fullscreen: flag.optional(),
 });

@@ -5,7 +5,7 @@ import { stmt, type Db } from '../db.ts';
 import { can } from '../policy.ts';
 import { auditActor } from '../people/users.ts';
 import type { SessionUser } from '../session.ts';
-import { h5pPaths, libraryFolderName, moveAside, syncFolder, writeTree } from './files.ts';
+import { h5pPaths, libraryFolderName, moveAside, syncFolder, writeTree, type H5pPaths } from './files.ts';
 import type { H5pRefusal } from './refusal.ts';
 import { libraryLabel, validateH5pPackage, type H5pLimits, type PackageLibrary, type ValidatedPackage } from './validate.ts';
 
@@ -38,7 +38,8 @@ export interface H5pImported {
 export type H5pImportResult = H5pImported | H5pRefusal | { ok: false; code: 'auth.forbidden' };
 
 export interface ImportOptions {
-  limits?: H5pLimits;
+  /** Limits other than `DEFAULT_H5P_LIMITS`. */
+  limits?: Partial<H5pLimits>;
   now?: Date;
 }
 
@@ -88,8 +89,83 @@ async function stage(db: Db, pkg: ValidatedPackage, work: string): Promise<Map<P
 }
 
 /**
+ * Renames the staged library folders into place, except versions another
+ * import stored meanwhile (those are dropped from `staged`). Synchronous.
+ */
+function publishLibraries(db: Db, paths: H5pPaths, staged: Map<PackageLibrary, string>, work: string, published: string[]): void {
+  for (const [lib, dir] of staged) {
+    if (findLibraryId(db, lib) !== null) {
+      staged.delete(lib);
+      continue;
+    }
+    const target = path.join(paths.libraries, libraryFolderName(lib));
+    moveAside(target, work);
+    fs.renameSync(dir, target);
+    published.push(target);
+  }
+  if (published.length) syncFolder(paths.libraries);
+}
+
+/** The rows of one import, the content folder renamed into place, and the audit entry: all or nothing. */
+function recordImport(
+  db: Db,
+  actor: SessionUser,
+  pkg: ValidatedPackage,
+  staged: Map<PackageLibrary, string>,
+  move: { paths: H5pPaths; work: string; published: string[] },
+  at: string,
+): H5pImported {
+  return db
+    .transaction((): H5pImported => {
+      const libraryIds = new Map(pkg.libraries.map((lib) => [lib, staged.has(lib) ? insertLibrary(db, lib, at) : findLibraryId(db, lib)!]));
+      const contentId = Number(
+        stmt(db, 'INSERT INTO h5p_content (title, main_library_id, h5p_json, content_json, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+          pkg.title,
+          libraryIds.get(pkg.mainLibrary)!,
+          pkg.h5pJsonText,
+          pkg.contentJsonText,
+          actor.id,
+          at,
+        ).lastInsertRowid,
+      );
+      const target = path.join(move.paths.content, String(contentId));
+      moveAside(target, move.work);
+      fs.renameSync(path.join(move.work, 'content'), target);
+      move.published.push(target);
+      syncFolder(move.paths.content);
+      const link = stmt(db, 'INSERT INTO h5p_content_library (content_id, library_id, needed_to_play) VALUES (?, ?, ?)');
+      for (const [lib, id] of libraryIds) link.run(contentId, id, lib.neededToPlay ? 1 : 0);
+      const reused = pkg.libraries.filter((l) => !staged.has(l));
+      const result: H5pImported = {
+        ok: true,
+        contentId,
+        mainLibrary: libraryLabel(pkg.mainLibrary),
+        librariesAdded: pkg.libraries.filter((l) => staged.has(l)).map(libraryLabel),
+        librariesReused: reused.map(libraryLabel),
+      };
+      appendAudit(db, {
+        actor: auditActor(actor),
+        action: 'h5p.import',
+        targetType: 'h5p_content',
+        targetId: contentId,
+        details: {
+          title: pkg.title,
+          mainLibrary: result.mainLibrary,
+          librariesAdded: result.librariesAdded,
+          librariesReused: reused.length,
+          // Same version, other files: the stored copy is used; an admin may want to know.
+          differingCopies: reused.filter((l) => storedHash(db, libraryIds.get(l)!) !== l.filesHash).map(libraryLabel),
+        },
+      });
+      return result;
+    })
+    .immediate();
+}
+
+/**
  * Validates `bytes` as an H5P package and, when it passes, stores it for
- * `actor`. A refused package leaves nothing on disk or in the database.
+ * `actor`. A refused package leaves nothing on disk or in the database; an
+ * unexpected error removes what this import published and is thrown.
  */
 export async function importH5pPackage(
   db: Db,
@@ -109,61 +185,8 @@ export async function importH5pPackage(
   try {
     const staged = await stage(db, pkg, work);
     // From here to the end: synchronous, so no other import of this process runs in between.
-    for (const [lib, dir] of staged) {
-      if (findLibraryId(db, lib) !== null) {
-        staged.delete(lib); // another import stored this version while we were writing
-        continue;
-      }
-      const target = path.join(paths.libraries, libraryFolderName(lib));
-      moveAside(target, work);
-      fs.renameSync(dir, target);
-      published.push(target);
-    }
-    if (published.length) syncFolder(paths.libraries);
-    const at = (options.now ?? new Date()).toISOString();
-    return db
-      .transaction((): H5pImported => {
-        const libraryIds = new Map(pkg.libraries.map((lib) => [lib, staged.has(lib) ? insertLibrary(db, lib, at) : findLibraryId(db, lib)!]));
-        const contentId = Number(
-          stmt(
-            db,
-            `INSERT INTO h5p_content (title, main_library_id, h5p_json, content_json, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          ).run(pkg.title, libraryIds.get(pkg.mainLibrary)!, pkg.h5pJsonText, pkg.contentJsonText, actor.id, at).lastInsertRowid,
-        );
-        const target = path.join(paths.content, String(contentId));
-        moveAside(target, work);
-        fs.renameSync(path.join(work, 'content'), target);
-        published.push(target);
-        syncFolder(paths.content);
-        const link = stmt(db, 'INSERT INTO h5p_content_library (content_id, library_id, needed_to_play) VALUES (?, ?, ?)');
-        for (const [lib, id] of libraryIds) link.run(contentId, id, lib.neededToPlay ? 1 : 0);
-        const added = pkg.libraries.filter((l) => staged.has(l));
-        const reused = pkg.libraries.filter((l) => !staged.has(l));
-        const result: H5pImported = {
-          ok: true,
-          contentId,
-          mainLibrary: libraryLabel(pkg.mainLibrary),
-          librariesAdded: added.map(libraryLabel),
-          librariesReused: reused.map(libraryLabel),
-        };
-        appendAudit(db, {
-          actor: auditActor(actor),
-          action: 'h5p.import',
-          targetType: 'h5p_content',
-          targetId: contentId,
-          details: {
-            title: pkg.title,
-            mainLibrary: result.mainLibrary,
-            librariesAdded: result.librariesAdded,
-            librariesReused: result.librariesReused.length,
-            // Same version, other files: the stored copy is used; an admin may want to know.
-            differingCopies: reused.filter((l) => storedHash(db, libraryIds.get(l)!) !== l.filesHash).map(libraryLabel),
-          },
-        });
-        return result;
-      })
-      .immediate();
+    publishLibraries(db, paths, staged, work, published);
+    return recordImport(db, actor, pkg, staged, { paths, work, published }, (options.now ?? new Date()).toISOString());
   } catch (e) {
     for (const dir of published) fs.rmSync(dir, { recursive: true, force: true });
     throw e;

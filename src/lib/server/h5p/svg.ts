@@ -36,7 +36,9 @@ const ALLOWED_ELEMENTS = new Set(
 
 /** Elements that run code, navigate, animate attributes (an `<animate>` can turn an href into `javascript:`) or embed other documents. */
 const ACTIVE_ELEMENTS = new Set(
-  'script foreignobject a animate animatemotion animatetransform animatecolor set discard handler listener iframe embed object audio video canvas'.split(' '),
+  'script foreignobject a animate animatemotion animatetransform animatecolor set discard handler listener iframe embed object audio video canvas'.split(
+    ' ',
+  ),
 );
 
 const NAME = /[A-Za-z_][\w.:-]*/y;
@@ -51,6 +53,8 @@ interface Frame {
   local: string;
   inMetadata: boolean;
   namespaces: Map<string, string>;
+  /** A <style> element's text, collected across comments and CDATA sections and checked whole at its end. */
+  css: string;
 }
 
 class Refusal {
@@ -101,7 +105,6 @@ function checkAttribute(element: string, name: string, rawValue: string, frame: 
   if (colon >= 0 && name.slice(0, colon) !== 'xml' && !frame.namespaces.has(name.slice(0, colon))) {
     throw new Refusal(`the undeclared attribute ${name}`);
   }
-  // eslint-disable-next-line no-control-regex
   const squeezed = value.replace(/[\s\x00-\x1f]+/g, '').toLowerCase();
   if (squeezed.includes('javascript:') || squeezed.includes('vbscript:')) throw new Refusal(`a script link in ${name}= on <${element}>`);
   const local = (colon >= 0 ? name.slice(colon + 1) : name).toLowerCase();
@@ -122,7 +125,13 @@ function openElement(text: string, start: number, stack: Frame[]): { end: number
   if (!nameMatch) throw new Refusal('text that is not well-formed XML');
   const qname = nameMatch[0];
   const parent = stack.at(-1);
-  const frame: Frame = { name: qname, local: '', inMetadata: parent?.inMetadata ?? false, namespaces: new Map(parent?.namespaces ?? [['', SVG_NS]]) };
+  const frame: Frame = {
+    name: qname,
+    local: '',
+    css: '',
+    inMetadata: parent?.inMetadata ?? false,
+    namespaces: new Map(parent?.namespaces ?? [['', SVG_NS]]),
+  };
   const attributes: Array<[string, string]> = [];
   let pos = NAME.lastIndex;
   for (;;) {
@@ -174,7 +183,7 @@ function walk(text: string): void {
       return;
     }
     const decoded = decodeEntities(chunk);
-    if (current.local === 'style') checkCss(decoded, 'a <style> element');
+    if (current.local === 'style') current.css += decoded;
   };
   while (i < text.length) {
     const lt = text.indexOf('<', i);
@@ -187,7 +196,7 @@ function walk(text: string): void {
     else if (text.startsWith('<![CDATA[', lt)) {
       const end = skipTo(text, lt + 9, ']]>', 'CDATA section');
       if (!stack.length) throw new Refusal('text outside the <svg> element');
-      if (stack.at(-1)!.local === 'style') checkCss(text.slice(lt + 9, end - 3), 'a <style> element');
+      if (stack.at(-1)!.local === 'style') stack.at(-1)!.css += text.slice(lt + 9, end - 3);
       i = end;
     } else if (text.startsWith('<?', lt)) {
       const end = skipTo(text, lt + 2, '?>', 'processing instruction');
@@ -202,6 +211,7 @@ function walk(text: string): void {
       const m = NAME.exec(text);
       const frame = stack.pop();
       if (!m || !frame || frame.name !== m[0]) throw new Refusal('tags that do not match (not well-formed XML)');
+      if (frame.local === 'style') checkCss(frame.css, 'a <style> element');
       i = skipTo(text, NAME.lastIndex, '>', 'closing tag');
     } else {
       if (sawRoot && !stack.length) throw new Refusal('a second root element');

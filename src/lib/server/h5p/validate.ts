@@ -145,9 +145,11 @@ function checkStructure(files: Map<string, Buffer>, unpackedBytes: number): H5pV
 
 /**
  * Checks an uploaded .h5p package (the bytes of the file) against the
- * archive rules and the H5P format. Stores nothing and touches no disk.
+ * archive rules and the H5P format, within `DEFAULT_H5P_LIMITS` unless some
+ * are overridden. Stores nothing and touches no disk.
  */
-export async function validateH5pPackage(bytes: Buffer, limits: H5pLimits = DEFAULT_H5P_LIMITS): Promise<H5pValidation> {
+export async function validateH5pPackage(bytes: Buffer, overrides: Partial<H5pLimits> = {}): Promise<H5pValidation> {
+  const limits: H5pLimits = { ...DEFAULT_H5P_LIMITS, ...overrides };
   const listing = await listZip(bytes, limits);
   if (!listing.ok) return listing;
   try {

@@ -48,7 +48,6 @@ const S_IFLNK = 0o120000;
 
 /** A name as it may be shown: control characters escaped. */
 export function shownName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   return name.replace(/[\x00-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -59,7 +58,6 @@ export function checkEntryName(raw: string): H5pRefusal | null {
   if (raw.startsWith('/') || /^[a-zA-Z]:/.test(raw)) return refuse('h5p.pathTraversal', shown);
   const segments = (raw.endsWith('/') ? raw.slice(0, -1) : raw).split('/');
   if (segments.includes('..')) return refuse('h5p.pathTraversal', shown);
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f:]/.test(raw)) return refuse('h5p.unsafeName', shown);
   if (raw.length > 1000 || segments.some((s) => s === '' || s === '.' || Buffer.byteLength(s) > 255)) {
     return refuse('h5p.unsafeName', shown);
@@ -77,9 +75,9 @@ function checkEntry(entry: yauzl.Entry, name: string, limits: H5pLimits): H5pRef
   if (entry.isEncrypted()) return refuse('h5p.encrypted', name);
   if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) return refuse('h5p.unsupportedCompression', name);
   const size = entry.uncompressedSize;
-  if (size > limits.maxTotalBytes) return refuse('h5p.tooLarge', `${name}: ${mb(size)}; at most ${mb(limits.maxTotalBytes)}`);
+  if (size > limits.maxTotalBytes) return refuse('h5p.tooLarge', `${name}: ${mb(size)} > ${mb(limits.maxTotalBytes)}`);
   if (size > limits.ratioMinBytes && size > limits.maxRatio * entry.compressedSize) {
-    return refuse('h5p.zipBomb', `${name}: ${mb(size)} from ${kb(entry.compressedSize)}`);
+    return refuse('h5p.zipBomb', `${name}: ${kb(entry.compressedSize)} → ${mb(size)}`);
   }
   return null;
 }
@@ -103,13 +101,13 @@ function openBuffer(bytes: Buffer): Promise<yauzl.ZipFile | Error> {
  * methods and the stated sizes. Nothing is inflated yet.
  */
 export async function listZip(bytes: Buffer, limits: H5pLimits): Promise<ZipListing> {
-  if (bytes.length > limits.maxTotalBytes) return refuse('h5p.tooLarge', `${mb(bytes.length)}; at most ${mb(limits.maxTotalBytes)}`);
+  if (bytes.length > limits.maxTotalBytes) return refuse('h5p.tooLarge', `${mb(bytes.length)} > ${mb(limits.maxTotalBytes)}`);
   const opened = bytes.length === 0 ? new Error('empty file') : await openBuffer(bytes);
   if (opened instanceof Error) return refuse('h5p.notZip', opened.message);
   const zip = opened;
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
-    return refuse('h5p.tooManyFiles', `${zip.entryCount} entries; at most ${limits.maxEntries}`);
+    return refuse('h5p.tooManyFiles', `${zip.entryCount} > ${limits.maxEntries}`);
   }
   const refused = (r: H5pRefusal) => (zip.close(), r);
   const entries: ZipEntryInfo[] = [];
@@ -143,9 +141,9 @@ export async function listZip(bytes: Buffer, limits: H5pLimits): Promise<ZipList
       if (parent !== undefined) return refused(refuse('h5p.duplicateName', `${parent}, ${e.name}`));
     }
   }
-  if (total > limits.maxTotalBytes) return refused(refuse('h5p.tooLarge', `${mb(total)}; at most ${mb(limits.maxTotalBytes)}`));
+  if (total > limits.maxTotalBytes) return refused(refuse('h5p.tooLarge', `${mb(total)} > ${mb(limits.maxTotalBytes)}`));
   if (total > limits.ratioMinBytes && total > limits.maxRatio * bytes.length) {
-    return refused(refuse('h5p.zipBomb', `${mb(total)} from ${kb(bytes.length)}`));
+    return refused(refuse('h5p.zipBomb', `${kb(bytes.length)} → ${mb(total)}`));
   }
   return { ok: true, zip, entries };
 }
@@ -164,7 +162,7 @@ export function inflateEntry(zip: yauzl.ZipFile, info: ZipEntryInfo, budget: Inf
   return new Promise((resolve) => {
     let settled = false;
     const settle = (value: Buffer | H5pRefusal) => {
-      if (!settled) (settled = true), resolve(value);
+      if (!settled) ((settled = true), resolve(value));
     };
     zip.openReadStream(info.entry, (err, stream) => {
       if (err) return settle(refuse('h5p.corruptArchive', `${info.name}: ${err.message}`));
@@ -176,7 +174,7 @@ export function inflateEntry(zip: yauzl.ZipFile, info: ZipEntryInfo, budget: Inf
         size += chunk.length;
         if (size > info.declaredSize) {
           stream.destroy();
-          return settle(refuse('h5p.zipBomb', `${info.name}: unpacks to more than the ${info.declaredSize} bytes its header states`));
+          return settle(refuse('h5p.zipBomb', `${info.name}: > ${info.declaredSize} B`));
         }
         if (size > budget.remaining) {
           stream.destroy();
@@ -187,8 +185,8 @@ export function inflateEntry(zip: yauzl.ZipFile, info: ZipEntryInfo, budget: Inf
       });
       stream.on('error', (e: Error) => settle(refuse('h5p.corruptArchive', `${info.name}: ${e.message}`)));
       stream.on('end', () => {
-        if (size !== info.declaredSize) return settle(refuse('h5p.corruptArchive', `${info.name}: shorter than its header states`));
-        if (crc !== info.entry.crc32) return settle(refuse('h5p.corruptArchive', `${info.name}: checksum does not match`));
+        if (size !== info.declaredSize) return settle(refuse('h5p.corruptArchive', `${info.name}: < ${info.declaredSize} B`));
+        if (crc !== info.entry.crc32) return settle(refuse('h5p.corruptArchive', `${info.name}: CRC-32`));
         budget.remaining -= size;
         settle(Buffer.concat(chunks, size));
       });
