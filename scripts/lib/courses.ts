@@ -1,7 +1,6 @@
-import path from 'node:path';
-import { ROOT } from './build.ts';
+import { loadConfig } from '../../src/lib/server/config.ts';
 
-/** Where the course packages are: TILTS_COURSES_DIR, default courses/ in the project. */
+/** Where the course packages are: TILTS_COURSES_DIR, default courses/ (see src/lib/server/config.ts). */
 export function coursesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(ROOT, env.TILTS_COURSES_DIR ?? 'courses');
+  return loadConfig(env).coursesDir;
 }

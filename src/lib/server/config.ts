@@ -8,6 +8,8 @@ const minutes = (fallback: number) =>
 const envSchema = z.object({
   /** Folder for the database and uploads; created when missing. */
   TILTS_DATA_DIR: z.string().min(1).default('db/data'),
+  /** Folder of course packages (courses/<id>/course.yaml …), loaded at start. */
+  TILTS_COURSES_DIR: z.string().min(1).default('courses'),
   /** Idle minutes before a learner is signed out (kiosk terminals). */
   TILTS_IDLE_MINUTES_LEARNER: minutes(15),
   /** Idle minutes before staff and released persons are signed out. */
@@ -28,6 +30,7 @@ const envSchema = z.object({
 export interface Config {
   dataDir: string;
   databaseFile: string;
+  coursesDir: string;
   idleMs: { learner: number; staff: number };
   sessionMaxMs: number;
   publicOrigin: string | null;
@@ -50,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     dataDir,
     databaseFile: path.join(dataDir, 'tilts.db'),
+    coursesDir: path.resolve(e.TILTS_COURSES_DIR),
     idleMs: {
       learner: e.TILTS_IDLE_MINUTES_LEARNER * 60_000,
       staff: e.TILTS_IDLE_MINUTES_STAFF * 60_000,

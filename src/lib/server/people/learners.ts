@@ -86,10 +86,15 @@ function visibleTo(actor: SessionUser, facilityId: number): boolean {
   return can(actor, 'learners:view', { facilityId });
 }
 
+function learnerById(db: Db, id: number): Learner | null {
+  const row = stmt(db, `${SELECT_LEARNER} WHERE l.id = ?`).get(id) as LearnerRow | undefined;
+  return row ? toLearner(row) : null;
+}
+
 /** A learner the actor may see, or null (not found and not allowed look the same). */
 export function getLearner(db: Db, actor: SessionUser, id: number): Learner | null {
-  const row = stmt(db, `${SELECT_LEARNER} WHERE l.id = ?`).get(id) as LearnerRow | undefined;
-  return row && visibleTo(actor, row.facility_id) ? toLearner(row) : null;
+  const learner = learnerById(db, id);
+  return learner && visibleTo(actor, learner.facilityId) ? learner : null;
 }
 
 /** The learner behind a learner account (for the learner's own pages). */
@@ -173,8 +178,7 @@ export async function createLearner(
         facilityId: input.facilityId,
         details: { inmateNumber: input.inmateNumber },
       });
-      const row = stmt(db, `${SELECT_LEARNER} WHERE l.id = ?`).get(id) as LearnerRow;
-      return { ok: true as const, learner: toLearner(row), pin };
+      return { ok: true as const, learner: learnerById(db, id)!, pin };
     })
     .immediate();
 }
@@ -232,8 +236,7 @@ export function updateLearner(
         facilityId: input.facilityId,
         details: { inmateNumber: before.inmateNumber, changed },
       });
-      const row = stmt(db, `${SELECT_LEARNER} WHERE l.id = ?`).get(id) as LearnerRow;
-      return { ok: true as const, learner: toLearner(row) };
+      return { ok: true as const, learner: learnerById(db, id)! };
     })
     .immediate();
 }
