@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
 import { stmt, type Db } from '../db.ts';
 import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
@@ -98,15 +99,26 @@ export function listAuthorCourses(db: Db, actor: SessionUser, locale: string): A
   if (!can(actor, 'courses:author')) return [];
   const rows = stmt(
     db,
-    `SELECT ids.id, c.title_json, c.source, d.files_json IS NOT NULL AS has_draft
+    `SELECT ids.id, c.title_json, c.source, d.files_json
      FROM (SELECT course_id AS id FROM course_teacher WHERE user_id = @user
            UNION SELECT course_id FROM course_draft_author WHERE user_id = @user) ids
      LEFT JOIN course c ON c.id = ids.id
      LEFT JOIN course_draft d ON d.course_id = ids.id
      ORDER BY ids.id`,
-  ).all({ user: actor.id }) as Array<{ id: string; title_json: string | null; source: 'package' | 'authored' | null; has_draft: number }>;
+  ).all({ user: actor.id }) as Array<{ id: string; title_json: string | null; source: 'package' | 'authored' | null; files_json: string | null }>;
   return rows.map((r) => {
-    const titles = r.title_json ? (JSON.parse(r.title_json) as Record<string, string>) : null;
-    return { id: r.id, title: titles?.[locale] ?? titles?.lv ?? r.id, hasDraft: r.has_draft === 1, published: r.title_json !== null, source: r.source };
+    // The draft's title first (what the teacher is working on), else the published one.
+    const draftTitles = r.files_json ? titlesOfManifest(draftText(parseFiles(r.files_json), 'course.yaml')) : null;
+    const titles = draftTitles ?? (r.title_json ? (JSON.parse(r.title_json) as Record<string, string>) : null);
+    return { id: r.id, title: titles?.[locale] ?? titles?.lv ?? r.id, hasDraft: r.files_json !== null, published: r.title_json !== null, source: r.source };
   });
+}
+
+function titlesOfManifest(yamlText: string | null): Record<string, string> | null {
+  try {
+    const doc = yamlText ? (parseYaml(yamlText) as { title?: Record<string, string> } | null) : null;
+    return doc?.title && typeof doc.title === 'object' ? doc.title : null;
+  } catch {
+    return null;
+  }
 }

@@ -6,7 +6,8 @@ import type { MessageKey } from '../../i18n/index.ts';
  * `passPercent`, `attempts`, `keep`, and per question i: `q<i>_type`,
  * `q<i>_prompt`, `q<i>_options` / `q<i>_answers` / `q<i>_accept` /
  * `q<i>_items` (one per line), `q<i>_truth`, `q<i>_loose`, `q<i>_explanation`,
- * `q<i>_points`, `q<i>_remove`. Validation is the package's own quizSchema,
+ * `q<i>_points`, `q<i>_remove`; the pressed button is `intent` (save | add, with
+ * `newType`). Validation is the package's own quizSchema,
  * so the builder cannot save what a package file could not hold.
  */
 
@@ -38,7 +39,7 @@ export function quizFromForm(form: FormData): unknown {
     else if (type === 'order') questions.push({ ...base, items: lines(form.get(`q${i}_items`)) });
     else questions.push(base);
   }
-  const added = str('add');
+  const added = form.get('intent') === 'add' ? str('newType') : '';
   if (QUESTION_TYPES.includes(added as QuestionType)) questions.push(starterQuestion(added as QuestionType));
   return {
     title: str('title'),
@@ -98,7 +99,7 @@ export type QuizFormResult = { ok: true; quiz: Quiz } | { ok: false; errors: Qui
 export function parseQuizForm(form: FormData): QuizFormResult {
   const draft = quizFromForm(form);
   // "Add a question" only shows the new empty question; nothing is checked or saved yet.
-  if (form.get('add') !== null && String(form.get('add')) !== '') return { ok: false, errors: {}, draft };
+  if (form.get('intent') === 'add') return { ok: false, errors: {}, draft };
   const parsed = quizSchema.safeParse(draft);
   if (parsed.success) return { ok: true, quiz: parsed.data };
   const errors: QuizFieldErrors = {};

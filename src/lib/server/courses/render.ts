@@ -60,6 +60,17 @@ export function createLessonRenderer(resolveImage: ImageResolver): MarkdownIt {
     if (!url) return `<span class="missing-image">${md.utils.escapeHtml(alt)}</span>`;
     return `<img src="${md.utils.escapeHtml(url)}" alt="${md.utils.escapeHtml(alt)}" loading="lazy">`;
   };
+  // The page's own heading is the only h1: a lesson's "# heading" becomes an h2.
+  md.renderer.rules.heading_open = (tokens, idx, options, _env, self) => {
+    const token = tokens[idx]!;
+    if (token.tag === 'h1') token.tag = 'h2';
+    return self.renderToken(tokens, idx, options);
+  };
+  md.renderer.rules.heading_close = (tokens, idx, options, _env, self) => {
+    const token = tokens[idx]!;
+    if (token.tag === 'h1') token.tag = 'h2';
+    return self.renderToken(tokens, idx, options);
+  };
   // Tables scroll sideways on narrow screens instead of breaking the page.
   md.renderer.rules.table_open = () => '<div class="table-scroll"><table>\n';
   md.renderer.rules.table_close = () => '</table></div>\n';
