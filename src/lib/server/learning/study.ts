@@ -4,6 +4,7 @@ import type { SessionUser } from '../session.ts';
 import { getCourse, getCourseItem, type Course, type CourseItem } from '../courses/catalog.ts';
 import { getStudyEnrolment, listStudyEnrolments, type Enrolment } from './enrolments.ts';
 import { getCourseProgress, recordCompletionIfDue, type CourseProgress } from './progress.ts';
+import type { TimeOnTask } from './time-on-task.ts';
 
 /**
  * The learner's side of learning, with the access rule in one place: a
@@ -60,4 +61,15 @@ export function courseOverview(db: Db, context: StudyContext): CourseProgress {
     return getCourseProgress(db, context.learnerId, context.course);
   }
   return progress;
+}
+
+/**
+ * A visible-page heartbeat on an item the learner has open: credits active
+ * time (capped), writes the gathered time when a batch is due, and records
+ * the completion if that time satisfied a minimum-hours rule.
+ */
+export function recordHeartbeat(db: Db, timeOnTask: TimeOnTask, sessionId: string, context: StudyContext & { item: CourseItem }): number {
+  const creditedMs = timeOnTask.beat(sessionId, context.learnerId, context.item.id);
+  if (timeOnTask.flush(db) > 0) db.transaction(() => recordCompletionIfDue(db, context.learnerId, context.course)).immediate();
+  return creditedMs;
 }

@@ -1,7 +1,6 @@
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { openItem } from '../../../lib/server/learning/study.ts';
-import { recordCompletionIfDue } from '../../../lib/server/learning/progress.ts';
+import { openItem, recordHeartbeat } from '../../../lib/server/learning/study.ts';
 
 const heartbeatSchema = z.object({
   /** The course of the page the learner has open. */
@@ -18,7 +17,5 @@ export const POST: APIRoute = async ({ locals, request }) => {
   if (!parsed.success) return Response.json({ error: 'validation.invalid' }, { status: 400 });
   const context = openItem(db, user, parsed.data.courseId, parsed.data.itemId);
   if (!context) return Response.json({ error: 'auth.forbidden' }, { status: 403 });
-  const creditedMs = timeOnTask.beat(session.id, context.learnerId, context.item.id);
-  if (timeOnTask.flush(db) > 0) db.transaction(() => recordCompletionIfDue(db, context.learnerId, context.course)).immediate();
-  return Response.json({ creditedMs });
+  return Response.json({ creditedMs: recordHeartbeat(db, timeOnTask, session.id, context) });
 };
