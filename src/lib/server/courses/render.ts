@@ -27,8 +27,11 @@ function isInPageLink(href: string): boolean {
   return href.startsWith('#') && !href.includes(':');
 }
 
-export function createLessonRenderer(resolveImage: ImageResolver): MarkdownIt {
-  const md = markdownIt({ html: false, linkify: false, typographer: true, breaks: false });
+/** Typographic quotes of each lesson language: Latvian „…“, Russian «…», English “…”. */
+const QUOTES: Record<string, string> = { lv: '„“‚‘', ru: '«»„“', en: '“”‘’' };
+
+export function createLessonRenderer(resolveImage: ImageResolver, language = 'lv'): MarkdownIt {
+  const md = markdownIt({ html: false, linkify: false, typographer: true, breaks: false, quotes: QUOTES[language] ?? QUOTES.lv! });
   // Links: only in-page anchors stay links; everything else becomes its text.
   const skipped = new WeakSet<object>();
   md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {

@@ -81,7 +81,7 @@ export function syncCoursePackage(
       const renderer = createLessonRenderer((src) => {
         const image = course.images.get(src);
         return image ? `/media/${image.hash}` : null;
-      });
+      }, manifest.language);
 
       const known = new Map(
         (stmt(db, 'SELECT id, item_key, archived_at FROM course_item WHERE course_id = ?').all(manifest.id) as ItemRow[]).map((r) => [r.item_key, r]),
