@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, isHealthy, LOOPBACK, waitForExit } from '../../scripts/lib/server-process.ts';
 import { ROOT } from '../../scripts/lib/build.ts';
 
 /** A Tilts server started for the benchmark, on its own temporary data folder. */
@@ -15,45 +15,11 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-const HOST = '127.0.0.1';
+const HOST = LOOPBACK;
 /** Generous: seeding hashes ~50 secrets, and start.ts rebuilds if src/ changed meanwhile. */
 const READY_TIMEOUT_MS = 240_000;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_LIMIT = 20_000;
-
-/** A port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function isHealthy(baseUrl: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-    if (!res.ok) return false;
-    const body = (await res.json()) as { status?: unknown };
-    return body.status === 'ok';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs `node scripts/start.ts` (migrate, seed the demo, serve) on a new

@@ -2,9 +2,11 @@ import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, isHealthy, LOOPBACK, waitForExit } from '../../scripts/lib/server-process.ts';
+
+export { freePort, isHealthy };
 
 /**
  * A real Tilts server for integration and browser tests: `scripts/start.ts`
@@ -20,7 +22,7 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const START = path.join(ROOT, 'scripts', 'start.ts');
-export const HOST = '127.0.0.1';
+export const HOST = LOOPBACK;
 const READY_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_LIMIT = 50_000;
@@ -51,18 +53,6 @@ export interface TestServer {
   exited(): boolean;
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** A new empty temporary folder. */
 export function tempDir(prefix = 'tilts-it-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -84,29 +74,6 @@ export function demoTemplatePath(): string {
   for (const input of ['db/migrations', 'src/lib/server', 'src/lib/shared', 'courses', 'scripts/start.ts']) add(path.join(ROOT, input));
   hash.update(new Date().toISOString().slice(0, 10));
   return path.join(os.tmpdir(), 'tilts-test-templates', `demo-${hash.digest('hex').slice(0, 16)}.db`);
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-/** True when GET /healthz answers {"status":"ok"}. */
-export async function isHealthy(baseUrl: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-    if (!res.ok) return false;
-    const body = (await res.json()) as { status?: unknown };
-    return body.status === 'ok';
-  } catch {
-    return false;
-  }
 }
 
 /** The built app the test servers run: TILTS_BUILD_DIR (set by npm test) or dist/. */
