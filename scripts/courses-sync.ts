@@ -4,9 +4,9 @@ import { openMigrated } from './lib/database.ts';
 import { coursesDir } from './lib/courses.ts';
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 
-const { db } = openMigrated();
+const { db, dataDir } = openMigrated();
 const dir = coursesDir();
-const report = syncCourses(db, dir);
+const report = await syncCourses(db, dir, dataDir);
 db.close();
 console.log(`Course packages in ${dir}:\n${formatSyncReport(report)}`);
 if (report.refused.length) {

@@ -6,14 +6,14 @@ import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
 import { syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 
-const { db, file } = openMigrated();
+const { db, file, dataDir } = openMigrated();
 if (!isEmpty(db)) {
   console.error(`${file} already has users: the demo goes only into an empty database (nothing was changed).`);
   db.close();
   process.exit(1);
 }
 const accounts = await seedDemo(db);
-syncCourses(db, coursesDir());
+await syncCourses(db, coursesDir(), dataDir);
 seedDemoLearning(db);
 db.close();
 console.log(`${file}: demo data added.\n\n${formatAccounts(accounts)}`);

@@ -8,13 +8,17 @@ import { createFirstAdmin } from '../src/lib/server/seed/first-admin.ts';
 import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
+import { cleanupH5pOrphans } from '../src/lib/server/h5p/content.ts';
 
 // TILTS_BUILD_DIR names a prebuilt app to serve as it is (scripts/lib/build.ts).
 if (!process.env.TILTS_BUILD_DIR) ensureBuild();
-const { db, file, applied } = openMigrated();
+const { db, file, dataDir, applied } = openMigrated();
 if (applied.length) console.log(`Database ${file}: applied ${applied.join(', ')}`);
 // Course packages: refused ones are listed with file, field and reason; the rest load.
-const report = syncCourses(db, coursesDir());
+const report = await syncCourses(db, coursesDir(), dataDir);
+// Folders left by an import that was interrupted (a crash, a power cut): never served, removed here.
+const orphans = cleanupH5pOrphans(db, dataDir);
+if (orphans.length) console.log(`Removed ${orphans.length} unfinished H5P upload folder(s).`);
 console.log(`Course packages:\n${formatSyncReport(report)}`);
 let firstAdmin: string | null = null;
 if (isEmpty(db)) {

@@ -3,7 +3,7 @@ import { getRuntime } from './lib/server/runtime.ts';
 import { validateSessionToken, SESSION_COOKIE } from './lib/server/session.ts';
 import { recordSessionEnd } from './lib/server/auth.ts';
 import { decideRoute } from './lib/server/policy.ts';
-import { SECURITY_HEADERS } from './lib/server/http/security-headers.ts';
+import { PLAYER_HEADERS, SECURITY_HEADERS } from './lib/server/http/security-headers.ts';
 import {
   CSRF_COOKIE,
   deleteSessionCookie,
@@ -18,6 +18,12 @@ import {
 import { toLocale } from './lib/i18n/index.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The H5P player and its files (src/lib/server/h5p/player.ts): requested from
+ * a sandboxed frame that sends no cookies; read-only, opened by a grant.
+ */
+const isPlayerPath = (pathname: string) => pathname.startsWith('/h5p/');
 
 /** Fills the locals every page relies on. */
 const context = defineMiddleware((ctx, next) => {
@@ -44,6 +50,9 @@ const context = defineMiddleware((ctx, next) => {
  * the request must repeat the token of its CSRF cookie.
  */
 const csrf = defineMiddleware(async (ctx, next) => {
+  if (isPlayerPath(ctx.url.pathname)) {
+    return ctx.request.method === 'GET' || ctx.request.method === 'HEAD' ? next() : new Response('Method not allowed', { status: 405 });
+  }
   let token = ctx.cookies.get(CSRF_COOKIE)?.value ?? null;
   if (!token || token.length !== 43) {
     token = newCsrfToken();
@@ -63,7 +72,7 @@ const csrf = defineMiddleware(async (ctx, next) => {
 /** Resolves the session cookie to a user; ends sessions that timed out. */
 const session = defineMiddleware((ctx, next) => {
   const token = ctx.cookies.get(SESSION_COOKIE)?.value;
-  if (!token) return next();
+  if (!token || isPlayerPath(ctx.url.pathname)) return next();
   const { db, config } = ctx.locals;
   const result = validateSessionToken(db, token, config);
   if (result.session) {
@@ -100,7 +109,7 @@ const authorize = defineMiddleware((ctx, next) => {
 /** Security headers on every response; signed-in pages are never cached. */
 const headers = defineMiddleware(async (ctx, next) => {
   const response = await next();
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(isPlayerPath(ctx.url.pathname) ? PLAYER_HEADERS : SECURITY_HEADERS)) response.headers.set(name, value);
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
   return response;
 });

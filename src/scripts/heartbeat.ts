@@ -8,7 +8,8 @@ if (host) {
   const interval = Number(host.dataset.intervalMs) || 30_000;
   const body = JSON.stringify({ courseId: host.dataset.course, itemId: Number(host.dataset.item) });
   let lastActivity = Date.now();
-  for (const type of ['keydown', 'pointerdown', 'pointermove', 'scroll', 'touchstart', 'input']) {
+  // 'tilts:activity': the learner works inside the H5P player's frame (h5p-host.ts), whose events do not reach this window.
+  for (const type of ['keydown', 'pointerdown', 'pointermove', 'scroll', 'touchstart', 'input', 'tilts:activity']) {
     window.addEventListener(type, () => (lastActivity = Date.now()), { passive: true, capture: true });
   }
   const beat = () => {

@@ -21,7 +21,8 @@ export type QuizQuestion =
   | { type: 'multiple'; prompt: string; options: string[]; answers: string[]; explanation?: string }
   | { type: 'truefalse'; prompt: string; answer: boolean; explanation?: string }
   | { type: 'short'; prompt: string; accept: string[]; explanation?: string }
-  | { type: 'order'; prompt: string; items: string[]; explanation?: string };
+  | { type: 'order'; prompt: string; items: string[]; explanation?: string }
+  | { type: 'essay'; prompt: string; guidance?: string; minWords?: number; maxWords?: number; points?: number };
 
 export interface QuizFile {
   title: string;
@@ -105,6 +106,12 @@ async function answerQuestion(fieldset: Locator, q: QuizQuestion, how: 'right' |
         const position = right ? index + 1 : q.items.length - index;
         await row.getByRole('combobox').selectOption(String(position));
       }
+      return;
+    }
+    case 'essay': {
+      // No right or wrong here (the teacher grades it): enough words to be accepted.
+      const words = Math.max(q.minWords ?? 0, 5);
+      await fieldset.getByRole('textbox', { name: lv('quiz.yourAnswer') }).fill(`Mans atbildes teksts: ${'vārds '.repeat(words)}`.trim());
       return;
     }
   }

@@ -19,9 +19,9 @@ const WHO: readonly Who[] = ['anonymous', ...ROLES];
 /**
  * page: 200 · login: 303 to /login · home: 303 to the role's home page ·
  * forbidden: 403 · notFound: 404 · unauthorized: 401 (JSON) ·
- * serverError: 500 (the error page itself) · { redirect }: 303 to that path.
+ * conflict: 409 (JSON) · serverError: 500 (the error page itself) · { redirect }: 303 to that path.
  */
-type Outcome = 'page' | 'login' | 'home' | 'forbidden' | 'notFound' | 'unauthorized' | 'serverError' | { redirect: string };
+type Outcome = 'page' | 'login' | 'home' | 'forbidden' | 'notFound' | 'unauthorized' | 'conflict' | 'serverError' | { redirect: string };
 
 interface Row {
   /** The page or endpoint file under src/pages this row exercises. */
@@ -125,6 +125,31 @@ const ROWS: Row[] = [
     json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}' },
     expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'page' },
   },
+  // H5P results and state: only a learner, only for a lesson with an activity (this demo lesson has none: 409).
+  {
+    file: 'api/learn/h5p/statement.ts',
+    method: 'POST',
+    url: '/api/learn/h5p/statement',
+    json: {
+      courseId: 'latviesu-a2-darbs',
+      itemId: '{lessonId}',
+      attemptKey: '0'.repeat(32),
+      statement: { verb: { id: 'http://adlnet.gov/expapi/verbs/answered' }, object: { id: 'urn:x' }, result: { score: { raw: 1, max: 1 } } },
+    },
+    expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'conflict' },
+  },
+  {
+    file: 'api/learn/h5p/state.ts',
+    method: 'POST',
+    url: '/api/learn/h5p/state',
+    json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}', state: '{}' },
+    expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'conflict' },
+  },
+  // The H5P player's files are public (open source, no learner data); content opens only with a valid grant
+  // (tests/integration/h5p-player.test.ts plays real content).
+  { file: 'h5p/player/[...path].ts', method: 'GET', url: '/h5p/player/1/main.bundle.js', expect: all('page') },
+  { file: 'h5p/player/[...path].ts', method: 'GET', url: '/h5p/player/1/package.json', expect: all('notFound') },
+  { file: 'h5p/play/[grant]/[...path].ts', method: 'GET', url: '/h5p/play/1.99999999.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/', expect: all('notFound') },
   // Teaching: janis.liepa (Olaine) teaches latviesu-a2-darbs; learner 1 is his, learner 35 (Iļģuciems) is not.
   { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/no-such-course', expect: only({ teacher: 'notFound' }) },
@@ -132,6 +157,9 @@ const ROWS: Row[] = [
   { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/no-such-course/gradebook.csv', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/1', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/35', expect: only({ teacher: 'notFound' }) },
+  // Essays waiting for grading: only a teacher of the course (the list is scoped to the teacher's facilities).
+  { file: 'teach/courses/[courseId]/grading.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/grading', expect: only({ teacher: 'page' }) },
+  { file: 'teach/courses/[courseId]/grading.astro', method: 'GET', url: '/teach/courses/no-such-course/grading', expect: only({ teacher: 'notFound' }) },
   // The course editor: teachers only; janis.liepa teaches latviesu-a2-darbs (a courses/ package, not yet a draft).
   { file: 'teach/author/index.astro', method: 'GET', url: '/teach/author', expect: only({ teacher: 'page' }) },
   { file: 'teach/author/new.astro', method: 'GET', url: '/teach/author/new', expect: only({ teacher: 'page' }) },
@@ -205,6 +233,9 @@ function check(reply: Reply, outcome: Outcome, who: Who, row: Row): void {
       expect(reply.status, what).toBe(401);
       expect(reply.headers.get('content-type'), what).toMatch(/application\/json/);
       break;
+    case 'conflict':
+      expect(reply.status, what).toBe(409);
+      break;
     case 'serverError':
       expect(reply.status, what).toBe(500);
       break;
@@ -247,6 +278,7 @@ function says(outcome: Outcome): string {
     forbidden: 'is refused (403)',
     notFound: 'is told it does not exist (404)',
     unauthorized: 'is refused as not signed in (401 JSON)',
+    conflict: 'is told the request does not fit (409)',
     serverError: 'gets the error page (500)',
   }[outcome];
 }

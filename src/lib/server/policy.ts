@@ -96,6 +96,11 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/lang', access: 'public' },
   // The refusal page itself: a stranger whose form was refused (CSRF) must see why, not the sign-in page.
   { prefix: '/forbidden', access: 'public' },
+  // The H5P player's files (open source, no learner data).
+  { prefix: '/h5p/player', access: 'public' },
+  // One H5P content by a capability URL: the endpoint verifies its signed, expiring grant
+  // (the sandboxed player frame sends no cookies, by design: docs/h5p-security.md).
+  { prefix: '/h5p/play', access: 'public' },
   { prefix: '/logout', access: 'signedIn' },
   { prefix: '/api/session', access: 'signedIn' },
   { prefix: '/account', access: 'account:password' },

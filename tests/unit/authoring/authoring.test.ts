@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import path from 'node:path';
 import { createCourse, exportDraftZip, importPackageZip, packageBytes, type NewCourse } from '../../../src/lib/server/authoring/courses.ts';
 import { getDraft } from '../../../src/lib/server/authoring/draft.ts';
 import { addImage, addItem, changeItem, readLesson, saveLesson, saveQuiz } from '../../../src/lib/server/authoring/edit.ts';
@@ -11,7 +12,7 @@ import { createPrison, auditActions, type Prison } from '../../helpers/fixture.t
 import { createCoursesDir, PNG_BYTES, samplePackage, writePackage, type CoursesDir } from '../../helpers/course-package.ts';
 import { enrol } from '../../helpers/learning.ts';
 
-let p: Prison & { cleanup: () => void };
+let p: Prison & { cleanup: () => void; file: string };
 let courses: CoursesDir;
 beforeEach(async () => {
   p = await createPrison();
@@ -133,7 +134,7 @@ describe('one model for both ways of authoring', () => {
     for (const [rel, bytes] of before) expect(unpacked.files.get(rel)!.equals(bytes)).toBe(true);
 
     // The same archive, imported by the teacher, gives exactly the same draft; exported again, the same bytes.
-    const imported = await importPackageZip(p.db, p.teacher.user, zip!);
+    const imported = await importPackageZip(p.db, path.join(path.dirname(p.file), "data"), p.teacher.user, zip!);
     expect(imported).toEqual({ ok: true, courseId: id });
     expect((await exportDraftZip(p.db, p.teacher.user, id))!.equals(zip!)).toBe(true);
 
@@ -154,11 +155,11 @@ describe('one model for both ways of authoring', () => {
     const disk = diskPackage(`${courses.dir}/import-me`);
     for (const rel of ['course.yaml', ...loaded.course.items.map((i) => i.key), ...loaded.course.images.keys()]) files.set(rel, disk.read(rel) as Buffer);
     const zip = await writePackageZip('import-me', files);
-    expect(await importPackageZip(p.db, p.teacher.user, zip)).toEqual({ ok: true, courseId: 'import-me' });
+    expect(await importPackageZip(p.db, path.join(path.dirname(p.file), "data"), p.teacher.user, zip)).toEqual({ ok: true, courseId: 'import-me' });
     expect(publishDraft(p.db, p.teacher.user, 'import-me').ok).toBe(true);
 
     files.set('course.yaml', Buffer.from(files.get('course.yaml')!.toString('utf8').replace('track: general-education', 'track: cooking')));
-    const broken = await importPackageZip(p.db, p.teacher.user, await writePackageZip('import-me', files));
+    const broken = await importPackageZip(p.db, path.join(path.dirname(p.file), "data"), p.teacher.user, await writePackageZip('import-me', files));
     expect(broken.ok).toBe(false);
     if (!broken.ok && broken.code === 'authoring.invalid') expect(broken.errors).toContainEqual(expect.objectContaining({ file: 'import-me/course.yaml', field: 'track' }));
   });
@@ -167,18 +168,18 @@ describe('one model for both ways of authoring', () => {
     // yazl will not write such a path: write a harmless one and rename it in the archive's bytes.
     const harmless = await writePackageZip('x', new Map([['QQ/evil.md', Buffer.from('x')]]));
     const bad = Buffer.from(harmless.toString('latin1').replaceAll('x/QQ/evil.md', 'x/../evil.md'), 'latin1');
-    expect(await importPackageZip(p.db, p.teacher.user, bad)).toEqual(expect.objectContaining({ ok: false, code: 'authoring.zipInvalid' }));
+    expect(await importPackageZip(p.db, path.join(path.dirname(p.file), "data"), p.teacher.user, bad)).toEqual(expect.objectContaining({ ok: false, code: 'authoring.zipInvalid' }));
     const exe = await writePackageZip('x', new Map([['course.yaml', Buffer.from('id: x\n')], ['run.exe', Buffer.from('MZ')]]));
-    expect(await importPackageZip(p.db, p.teacher.user, exe)).toEqual(expect.objectContaining({ ok: false, code: 'authoring.zipInvalid' }));
-    expect(await importPackageZip(p.db, p.teacher.user, Buffer.from('not a zip'))).toEqual(expect.objectContaining({ ok: false, code: 'authoring.zipInvalid' }));
+    expect(await importPackageZip(p.db, path.join(path.dirname(p.file), "data"), p.teacher.user, exe)).toEqual(expect.objectContaining({ ok: false, code: 'authoring.zipInvalid' }));
+    expect(await importPackageZip(p.db, path.join(path.dirname(p.file), "data"), p.teacher.user, Buffer.from('not a zip'))).toEqual(expect.objectContaining({ ok: false, code: 'authoring.zipInvalid' }));
   });
 
-  test('a course published from the browser is left alone by the start-up sync of courses/', () => {
+  test('a course published from the browser is left alone by the start-up sync of courses/', async () => {
     const id = created();
     publishDraft(p.db, p.teacher.user, id);
     const other = samplePackage(id);
     writePackage(courses.dir, other);
-    const report = syncCourses(p.db, courses.dir);
+    const report = await syncCourses(p.db, courses.dir, null);
     expect(report.skipped).toEqual([id]);
     expect(getCourse(p.db, id)?.title.en).toBe('Safety at work');
   });

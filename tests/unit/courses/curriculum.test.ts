@@ -50,8 +50,8 @@ describe('the real curriculum in the database', () => {
   });
   afterAll(() => t.cleanup());
 
-  test('syncs without refusals, and no rendered lesson links outside or misses a picture', () => {
-    const report = syncCourses(t.db, COURSES_DIR);
+  test('syncs without refusals, and no rendered lesson links outside or misses a picture', async () => {
+    const report = await syncCourses(t.db, COURSES_DIR, null);
     expect(report.refused).toEqual([]);
     expect(listCourses(t.db).map((c) => c.id)).toEqual(expect.arrayContaining(folders));
     for (const folder of folders) {
@@ -63,6 +63,6 @@ describe('the real curriculum in the database', () => {
       }
     }
     // A second start changes nothing.
-    expect(syncCourses(t.db, COURSES_DIR).synced.every((s) => s.status === 'unchanged')).toBe(true);
+    expect((await syncCourses(t.db, COURSES_DIR, null)).synced.every((s) => s.status === 'unchanged')).toBe(true);
   });
 });

@@ -184,7 +184,7 @@ describe('a broken quiz is refused', () => {
 
   test('a question of an unknown type', () => {
     const pkg = samplePackage();
-    quizOf(pkg).questions[2].type = 'essay';
+    quizOf(pkg).questions[2].type = 'drawing';
     expect(refusal(pkg)).toEqual([{ file: QUIZ, field: 'questions[2].type', reason: expect.any(String) }]);
   });
 
@@ -279,14 +279,14 @@ describe('syncing a courses folder with one broken package', () => {
   });
   afterEach(() => t.cleanup());
 
-  test('the good packages are still loaded and the refused one is reported with file, field and reason', () => {
+  test('the good packages are still loaded and the refused one is reported with file, field and reason', async () => {
     writePackage(courses.dir, samplePackage('test-course'));
     writePackage(courses.dir, samplePackage('second-course'));
     const broken = samplePackage('broken-course');
     delete manifestOf(broken).title.ru;
     writePackage(courses.dir, broken);
 
-    const report = syncCourses(t.db, courses.dir);
+    const report = await syncCourses(t.db, courses.dir, null);
 
     expect(report.synced.map((s) => [s.courseId, s.status])).toEqual([
       ['second-course', 'created'],
@@ -300,11 +300,11 @@ describe('syncing a courses folder with one broken package', () => {
     expect(printed).toContain('broken-course/course.yaml → title.ru:');
   });
 
-  test('folders starting with . or _ are not packages', () => {
+  test('folders starting with . or _ are not packages', async () => {
     writePackage(courses.dir, samplePackage('test-course'));
     fs.mkdirSync(path.join(courses.dir, '_drafts'));
     fs.mkdirSync(path.join(courses.dir, '.git'));
-    const report = syncCourses(t.db, courses.dir);
+    const report = await syncCourses(t.db, courses.dir, null);
     expect(report.refused).toEqual([]);
     expect(report.synced.map((s) => s.courseId)).toEqual(['test-course']);
   });

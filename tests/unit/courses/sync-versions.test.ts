@@ -65,10 +65,10 @@ describe('the first sync', () => {
 });
 
 describe('syncing again', () => {
-  test('an unchanged package is "unchanged" and creates no versions', () => {
+  test('an unchanged package is "unchanged" and creates no versions', async () => {
     installPackage(p.db, courses.dir, samplePackage());
     const before = versionCount();
-    const report = syncCourses(p.db, courses.dir);
+    const report = await syncCourses(p.db, courses.dir, null);
     expect(report.synced).toEqual([{ courseId: 'test-course', status: 'unchanged', newVersions: 0, archivedItems: 0 }]);
     expect(versionCount()).toBe(before);
     expect(auditActions(p.db)).toEqual(['course.create']);
@@ -159,31 +159,31 @@ describe('removing and restoring', () => {
     expect(progress.items.find((i) => i.id === lesson2.id)?.state).toBe('done');
   });
 
-  test('a course whose folder is removed is archived; putting the folder back restores it', () => {
+  test('a course whose folder is removed is archived; putting the folder back restores it', async () => {
     installPackage(p.db, courses.dir, samplePackage());
     fs.rmSync(path.join(courses.dir, 'test-course'), { recursive: true });
-    const report = syncCourses(p.db, courses.dir);
+    const report = await syncCourses(p.db, courses.dir, null);
     expect(report.archivedCourses).toEqual(['test-course']);
     expect(getCourse(p.db, 'test-course')?.archived).toBe(true);
     expect(listCourses(p.db)).toEqual([]);
     expect(listCourses(p.db, { includeArchived: true }).map((c) => c.id)).toEqual(['test-course']);
     expect(auditActions(p.db)).toEqual(['course.create', 'course.archive']);
     // Archiving happens once.
-    expect(syncCourses(p.db, courses.dir).archivedCourses).toEqual([]);
+    expect((await syncCourses(p.db, courses.dir, null)).archivedCourses).toEqual([]);
 
     writePackage(courses.dir, samplePackage());
-    expect(syncCourses(p.db, courses.dir).synced).toEqual([expect.objectContaining({ courseId: 'test-course', status: 'updated', newVersions: 0 })]);
+    expect((await syncCourses(p.db, courses.dir, null)).synced).toEqual([expect.objectContaining({ courseId: 'test-course', status: 'updated', newVersions: 0 })]);
     expect(getCourse(p.db, 'test-course')?.archived).toBe(false);
   });
 
-  test('a refused edit leaves the last good version in use, and the course is not archived', () => {
+  test('a refused edit leaves the last good version in use, and the course is not archived', async () => {
     const good = installPackage(p.db, courses.dir, samplePackage());
     const pkg = samplePackage();
     pkg.files[SAMPLE.lesson1] = lessonFile({ title: 'Kas ir daļa' }, 'Pavisam jauns teksts.\n');
     quizOf(pkg).questions[0].answer = 'nav tādas atbildes';
     writePackage(courses.dir, pkg);
 
-    const report = syncCourses(p.db, courses.dir);
+    const report = await syncCourses(p.db, courses.dir, null);
     expect(report.refused.map((r) => r.folder)).toEqual(['test-course']);
     expect(report.archivedCourses).toEqual([]);
     const now = lookUp(p.db, 'test-course');

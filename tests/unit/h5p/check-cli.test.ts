@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { craftPackage, craftWithName } from '../../fixtures/h5p/crafted.ts';
-import { NEEDS_SAMPLES, SAMPLES_DIR, sampleFiles, samplesPresent } from './samples.ts';
+import { NEEDS_SAMPLES, SAMPLES_DIR, sampleFiles, samplesPresent } from '../../helpers/h5p-samples.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const NODE = path.join(ROOT, 'node_modules/.bin/node');

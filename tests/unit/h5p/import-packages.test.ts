@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { stmt, type Db } from '../../../src/lib/server/db.ts';
 import { verifyAuditChain } from '../../../src/lib/server/audit.ts';
 import { cleanupH5pOrphans, getH5pContent, listH5pContentLibraries, listH5pLibraries } from '../../../src/lib/server/h5p/content.ts';
-import { importH5pPackage, type H5pImportResult, type H5pImported } from '../../../src/lib/server/h5p/store.ts';
+import { getPackageBytes, importH5pPackage, type H5pImportResult, type H5pImported } from '../../../src/lib/server/h5p/store.ts';
 import { auditActions, createPrison, type Prison } from '../../helpers/fixture.ts';
 import { craftPackage, craftWithName } from '../../fixtures/h5p/crafted.ts';
-import { NEEDS_SAMPLES, readSample, sampleFiles, samplesPresent } from './samples.ts';
+import { NEEDS_SAMPLES, readSample, sampleFiles, samplesPresent } from '../../helpers/h5p-samples.ts';
 
 let prison: Prison & { cleanup: () => void };
 let dataDir: string;
@@ -106,10 +106,20 @@ describe('a teacher imports an H5P package', () => {
   });
 
   test('two simultaneous imports of one new library store it once', async () => {
-    const [a, b] = await Promise.all([importAs(await craftPackage()), importAs(await craftPackage())]);
+    const [a, b] = await Promise.all([importAs(await craftPackage([], { title: 'A' })), importAs(await craftPackage([], { title: 'B' }))]);
     expect(imported(a).contentId).not.toBe(imported(b).contentId);
     expect(listH5pLibraries(prison.db)).toHaveLength(1);
     expect(listTree(path.join(dataDir, 'h5p/.tmp'))).toEqual([]);
+  });
+
+  test('the same file uploaded twice (even at once) is stored once, and its bytes are kept as uploaded', async () => {
+    const bytes = await craftPackage();
+    const [a, b] = await Promise.all([importAs(bytes), importAs(bytes)]);
+    expect(imported(a).contentId).toBe(imported(b).contentId);
+    expect([imported(a).alreadyStored, imported(b).alreadyStored].sort()).toEqual([false, true]);
+    expect(prison.db.prepare('SELECT count(*) FROM h5p_content').pluck().get()).toBe(1);
+    expect(getPackageBytes(prison.db, imported(a).packageHash)?.equals(bytes)).toBe(true);
+    expect(listTree(path.join(dataDir, 'h5p/content'))).toEqual(['1/', '1/content.json']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { mainLibraryLabel, validateH5pPackage } from '../../../src/lib/server/h5p/validate.ts';
 import type { H5pRefusalCode } from '../../../src/lib/server/h5p/refusal.ts';
-import { NEEDS_SAMPLES, readSample, sampleFiles, samplesPresent } from './samples.ts';
+import { NEEDS_SAMPLES, readSample, sampleFiles, samplesPresent } from '../../helpers/h5p-samples.ts';
 
 /** Why each shared invalid sample must be refused. */
 const EXPECTED_REFUSALS: Record<string, H5pRefusalCode> = {

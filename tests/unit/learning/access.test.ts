@@ -66,7 +66,7 @@ describe('a learner opens only the courses they are enrolled in', () => {
     expect(openItem(p.db, p.learner.user, 'test-course', 999_999)).toBeNull();
   });
 
-  test('a learner cannot open an archived item or an archived course', () => {
+  test('a learner cannot open an archived item or an archived course', async () => {
     enrol(p.db, p.learner.learnerId, 'test-course');
     const removed = samplePackage('test-course');
     manifestOf(removed).modules[0].items.splice(1, 1);
@@ -75,7 +75,7 @@ describe('a learner opens only the courses they are enrolled in', () => {
     expect(openItem(p.db, p.learner.user, 'test-course', course.item(SAMPLE.lesson1).id)).not.toBeNull();
 
     fs.rmSync(path.join(courses.dir, 'test-course'), { recursive: true });
-    syncCourses(p.db, courses.dir);
+    await syncCourses(p.db, courses.dir, null);
     expect(openCourse(p.db, p.learner.user, 'test-course')).toBeNull();
     expect(listMyCourses(p.db, p.learner.user)).toEqual([]);
   });

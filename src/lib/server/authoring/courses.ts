@@ -6,6 +6,7 @@ import { appendAudit } from '../audit.ts';
 import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
+import { storeCourseActivities } from '../courses/activities.ts';
 import { diskPackage, loadPackage, memoryPackage, sniffImage, type PackageError } from '../courses/load.ts';
 import { localizedSchema, TRACKS, TRACK_LEVELS } from '../courses/package-schema.ts';
 import { LOCALES } from '../../shared/domain.ts';
@@ -94,7 +95,7 @@ export type ImportResult =
  * id becomes a new course of this teacher; an existing id must be one the
  * teacher may edit. Nothing is published until the teacher publishes.
  */
-export async function importPackageZip(db: Db, actor: SessionUser, bytes: Buffer, now = new Date()): Promise<ImportResult> {
+export async function importPackageZip(db: Db, dataDir: string, actor: SessionUser, bytes: Buffer, now = new Date()): Promise<ImportResult> {
   if (!can(actor, 'courses:author')) return { ok: false, code: 'auth.forbidden' };
   const read = await readPackageZip(bytes);
   if (!read.ok) return { ok: false, code: read.code, detail: read.detail };
@@ -103,6 +104,10 @@ export async function importPackageZip(db: Db, actor: SessionUser, bytes: Buffer
   if (!id) return { ok: false, code: 'authoring.invalid', errors: [{ file: 'course.yaml', field: 'id', reason: 'missing or not a valid course id' }] };
   const loaded = loadPackage(id, memoryPackage(read.files));
   if (!loaded.ok) return { ok: false, code: 'authoring.invalid', errors: loaded.errors };
+  // H5P activities are validated and stored first (each once by hash); a refused one refuses the import.
+  const refused = await storeCourseActivities(db, dataDir, loaded.course, { userId: actor.id, audit: auditActor(actor) });
+  if (refused.length) return { ok: false, code: 'authoring.invalid', errors: refused };
+  const activityFiles = new Map([...loaded.course.activities].map(([rel, a]) => [rel, a.hash]));
   return db
     .transaction((): ImportResult => {
       const exists = stmt(db, 'SELECT 1 FROM course WHERE id = @id UNION ALL SELECT 1 FROM course_draft WHERE course_id = @id LIMIT 1').get({ id });
@@ -110,6 +115,11 @@ export async function importPackageZip(db: Db, actor: SessionUser, bytes: Buffer
       const files: DraftFiles = new Map();
       const insertMedia = stmt(db, 'INSERT OR IGNORE INTO media (hash, content_type, bytes, created_at) VALUES (?, ?, ?, ?)');
       for (const [rel, content] of read.files) {
+        const h5p = activityFiles.get(rel);
+        if (h5p) {
+          files.set(rel, { h5p });
+          continue;
+        }
         const type = /\.(ya?ml|md)$/i.test(rel) ? null : sniffImage(content);
         if (!type) files.set(rel, { text: content.toString('utf8') });
         else {
@@ -150,6 +160,8 @@ export function startEditingPackage(db: Db, actor: SessionUser, courseId: string
       insertMedia.run(image.hash, image.contentType, image.bytes, now.toISOString());
       files.set(rel, { media: image.hash });
     }
+    // The activities were stored when the folder was synced.
+    for (const [rel, activity] of loaded.course.activities) files.set(rel, { h5p: activity.hash });
     writeDraft(db, actor, courseId, files, now);
     appendAudit(db, { actor: auditActor(actor), action: 'course.draftCreate', targetType: 'course', targetId: courseId, facilityId: actor.facilityId, details: { from: 'package' } }, now);
   }).immediate();

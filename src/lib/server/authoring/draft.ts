@@ -4,6 +4,7 @@ import { stmt, type Db } from '../db.ts';
 import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { memoryPackage, type PackageFiles } from '../courses/load.ts';
+import { getPackageBytes } from '../h5p/store.ts';
 
 /**
  * A course's working copy in the browser editor: the files of a package in
@@ -16,6 +17,8 @@ const draftFileSchema = z.union([
   z.object({ text: z.string() }),
   /** A picture, by the SHA-256 of its bytes in the media table. */
   z.object({ media: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** An H5P activity (.h5p), by the SHA-256 of the file in the h5p_package table (validated and stored when it came in). */
+  z.object({ h5p: z.string().regex(/^[0-9a-f]{64}$/) }),
 ]);
 export type DraftFile = z.infer<typeof draftFileSchema>;
 const filesSchema = z.record(z.string(), draftFileSchema);
@@ -66,15 +69,19 @@ export function canAuthor(db: Db, actor: SessionUser, courseId: string): boolean
   );
 }
 
-/** The draft's files as a package the course loader can validate (pictures read from media). */
+/** The bytes of one draft file (pictures from media, activities from h5p_package); null when the stored bytes are gone. */
+export function draftFileBytes(db: Db, file: DraftFile): Buffer | null {
+  if ('text' in file) return Buffer.from(file.text, 'utf8');
+  if ('media' in file) return (stmt(db, 'SELECT bytes FROM media WHERE hash = ?').pluck().get(file.media) as Buffer | undefined) ?? null;
+  return getPackageBytes(db, file.h5p);
+}
+
+/** The draft's files as a package the course loader can validate. */
 export function draftPackage(db: Db, files: DraftFiles): PackageFiles {
   const bytes = new Map<string, Buffer>();
   for (const [rel, file] of files) {
-    if ('text' in file) bytes.set(rel, Buffer.from(file.text, 'utf8'));
-    else {
-      const blob = stmt(db, 'SELECT bytes FROM media WHERE hash = ?').pluck().get(file.media) as Buffer | undefined;
-      if (blob) bytes.set(rel, blob);
-    }
+    const content = draftFileBytes(db, file);
+    if (content) bytes.set(rel, content);
   }
   return memoryPackage(bytes);
 }

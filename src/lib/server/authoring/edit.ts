@@ -5,6 +5,8 @@ import type { SessionUser } from '../session.ts';
 import { MAX_IMAGE_BYTES, sniffImage, splitFrontMatter } from '../courses/load.ts';
 import { lessonFrontMatterSchema, quizSchema, type Quiz } from '../courses/package-schema.ts';
 import { canAuthor, draftText, getDraft, writeDraft, type DraftFiles } from './draft.ts';
+import { importH5pPackage } from '../h5p/store.ts';
+import type { H5pRefusal } from '../h5p/refusal.ts';
 import { lessonSource } from './courses.ts';
 
 /**
@@ -123,8 +125,10 @@ export function changeItem(db: Db, actor: SessionUser, courseId: string, path: s
     const index = mod && name ? mod.items.indexOf(name) : -1;
     if (!mod || index < 0) return { ok: false, code: 'authoring.notFound' };
     if (action === 'remove') {
+      const activity = path.endsWith('.md') ? readLesson(files, path)?.activity?.file : undefined;
       mod.items.splice(index, 1);
       files.delete(path);
+      if (activity) dropUnusedActivity(files, activity);
     } else {
       const to = action === 'up' ? index - 1 : index + 1;
       if (to >= 0 && to < mod.items.length) [mod.items[index], mod.items[to]] = [mod.items[to]!, mod.items[index]!];
@@ -139,6 +143,8 @@ export interface LessonDoc {
   minutes: number;
   required: boolean;
   body: string;
+  /** The lesson's H5P activity (a .h5p file of the course) and its pass threshold. */
+  activity?: { file: string; passPercent: number } | undefined;
 }
 
 export function readLesson(files: DraftFiles, path: string): LessonDoc | null {
@@ -149,12 +155,77 @@ export function readLesson(files: DraftFiles, path: string): LessonDoc | null {
   return front.success ? { ...front.data, body: split.body } : { title: '', minutes: 20, required: true, body: split.body };
 }
 
-export function saveLesson(db: Db, actor: SessionUser, courseId: string, path: string, lesson: LessonDoc): EditResult {
+function writeLesson(files: DraftFiles, path: string, lesson: LessonDoc): void {
+  const front = { title: lesson.title, minutes: lesson.minutes, required: lesson.required, ...(lesson.activity ? { activity: lesson.activity } : {}) };
+  files.set(path, { text: lessonSource(front, lesson.body.replace(/\r\n/g, '\n')) });
+}
+
+/** Saves the lesson's text and settings; its activity stays as it is, only its pass threshold may change. */
+export function saveLesson(db: Db, actor: SessionUser, courseId: string, path: string, lesson: Omit<LessonDoc, 'activity'> & { passPercent?: number }): EditResult {
   return edit(db, actor, courseId, (files) => {
-    if (!files.has(path) || !path.endsWith('.md')) return { ok: false, code: 'authoring.notFound' };
-    files.set(path, { text: lessonSource({ title: lesson.title, minutes: lesson.minutes, required: lesson.required }, lesson.body.replace(/\r\n/g, '\n')) });
+    const stored = readLesson(files, path);
+    if (!stored || !path.endsWith('.md')) return { ok: false, code: 'authoring.notFound' };
+    const activity = stored.activity && { file: stored.activity.file, passPercent: lesson.passPercent ?? stored.activity.passPercent };
+    writeLesson(files, path, { title: lesson.title, minutes: lesson.minutes, required: lesson.required, body: lesson.body, activity });
     return { ok: true, value: undefined };
   });
+}
+
+export type AttachResult = EditResult<{ file: string; mainLibrary: string }> | H5pRefusal;
+
+/**
+ * Uploads an H5P package as the lesson's activity: validated and stored (once
+ * by its hash) before the draft changes; the .h5p file joins the course under
+ * activities/. A refused package changes nothing and says why.
+ */
+export async function attachActivity(
+  db: Db,
+  dataDir: string,
+  actor: SessionUser,
+  courseId: string,
+  path: string,
+  upload: { name: string; bytes: Buffer },
+  passPercent: number,
+): Promise<AttachResult> {
+  if (!canAuthor(db, actor, courseId)) return { ok: false, code: 'auth.forbidden' };
+  const draft = getDraft(db, courseId);
+  if (!draft) return { ok: false, code: 'authoring.noDraft' };
+  if (!readLesson(draft.files, path) || !path.endsWith('.md')) return { ok: false, code: 'authoring.notFound' };
+  const stored = await importH5pPackage(db, dataDir, actor, upload.bytes);
+  if (!stored.ok) return stored.code === 'auth.forbidden' ? { ok: false, code: 'auth.forbidden' } : stored;
+  return edit(db, actor, courseId, (files) => {
+    const lesson = readLesson(files, path);
+    if (!lesson) return { ok: false, code: 'authoring.notFound' };
+    const base = slugify(upload.name.replace(/\.h5p$/i, ''));
+    let file = `activities/${base}.h5p`;
+    for (let n = 2; files.has(file) && JSON.stringify(files.get(file)) !== JSON.stringify({ h5p: stored.packageHash }); n++) file = `activities/${base}-${n}.h5p`;
+    files.set(file, { h5p: stored.packageHash });
+    const previous = lesson.activity?.file;
+    writeLesson(files, path, { ...lesson, activity: { file, passPercent } });
+    if (previous && previous !== file) dropUnusedActivity(files, previous);
+    return { ok: true, value: { file, mainLibrary: stored.mainLibrary } };
+  });
+}
+
+/** Takes the activity off the lesson (the stored H5P content stays for history and other courses). */
+export function detachActivity(db: Db, actor: SessionUser, courseId: string, path: string): EditResult {
+  return edit(db, actor, courseId, (files) => {
+    const lesson = readLesson(files, path);
+    if (!lesson || !path.endsWith('.md')) return { ok: false, code: 'authoring.notFound' };
+    if (!lesson.activity) return { ok: true, value: undefined };
+    const file = lesson.activity.file;
+    writeLesson(files, path, { ...lesson, activity: undefined });
+    dropUnusedActivity(files, file);
+    return { ok: true, value: undefined };
+  });
+}
+
+/** Removes an activity file no lesson of the draft names any more. */
+function dropUnusedActivity(files: DraftFiles, file: string): void {
+  for (const [rel] of files) {
+    if (rel.endsWith('.md') && readLesson(files, rel)?.activity?.file === file) return;
+  }
+  files.delete(file);
 }
 
 export function readQuiz(files: DraftFiles, path: string): Quiz | null {

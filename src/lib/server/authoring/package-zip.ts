@@ -8,7 +8,7 @@ import { sniffImage } from '../courses/load.ts';
  * course exported and imported again is identical.
  */
 
-export const ZIP_LIMITS = { files: 2_000, totalBytes: 50 * 1024 * 1024 };
+export const ZIP_LIMITS = { files: 2_000, totalBytes: 200 * 1024 * 1024 };
 
 /** A fixed date for entries, so the same files always give the same archive. */
 const ENTRY_DATE = new Date(Date.UTC(2000, 0, 1));
@@ -34,6 +34,8 @@ const refuse = (detail: string): ZipReadResult => ({ ok: false, code: 'authoring
 /** Text files of a package and the pictures it may hold. */
 function allowed(rel: string, bytes: Buffer): boolean {
   if (/\.(ya?ml|md)$/i.test(rel)) return true;
+  // H5P activities: a zip inside (PK header); fully validated before anything is stored.
+  if (/\.h5p$/i.test(rel)) return bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   return /\.(png|jpe?g|webp)$/i.test(rel) && sniffImage(bytes) !== null;
 }
 
@@ -64,7 +66,7 @@ export function readPackageZip(bytes: Buffer): Promise<ZipReadResult> {
         const files = new Map<string, Buffer>();
         for (const [name, content] of raw) {
           const rel = shared ? name.slice(top.length + 1) : name;
-          if (!allowed(rel, content)) return done(refuse(`${rel}: only .yaml, .md and PNG, JPEG or WebP pictures belong in a course package`));
+          if (!allowed(rel, content)) return done(refuse(`${rel}: only .yaml, .md, .h5p and PNG, JPEG or WebP pictures belong in a course package`));
           files.set(rel, content);
         }
         done({ ok: true, files });

@@ -6,12 +6,13 @@ import type { MessageKey } from '../../i18n/index.ts';
  * `passPercent`, `attempts`, `keep`, and per question i: `q<i>_type`,
  * `q<i>_prompt`, `q<i>_options` / `q<i>_answers` / `q<i>_accept` /
  * `q<i>_items` (one per line), `q<i>_truth`, `q<i>_loose`, `q<i>_explanation`,
- * `q<i>_points`, `q<i>_remove`; the pressed button is `intent` (save | add, with
+ * `q<i>_guidance`, `q<i>_minWords`, `q<i>_maxWords` (essays), `q<i>_points`,
+ * `q<i>_remove`; the pressed button is `intent` (save | add, with
  * `newType`). Validation is the package's own quizSchema,
  * so the builder cannot save what a package file could not hold.
  */
 
-export const QUESTION_TYPES: QuestionType[] = ['single', 'multiple', 'truefalse', 'short', 'order'];
+export const QUESTION_TYPES: QuestionType[] = ['single', 'multiple', 'truefalse', 'short', 'order', 'essay'];
 
 const lines = (v: FormDataEntryValue | null) =>
   String(v ?? '')
@@ -37,6 +38,18 @@ export function quizFromForm(form: FormData): unknown {
     else if (type === 'truefalse') questions.push({ ...base, answer: str(`q${i}_truth`) !== 'false' });
     else if (type === 'short') questions.push({ ...base, accept: lines(form.get(`q${i}_accept`)), loose: form.get(`q${i}_loose`) === '1' });
     else if (type === 'order') questions.push({ ...base, items: lines(form.get(`q${i}_items`)) });
+    else if (type === 'essay') {
+      // An empty word field means "no minimum" / "the default maximum".
+      const words = (name: string) => (str(`q${i}_${name}`) ? { [name]: Number(str(`q${i}_${name}`)) } : {});
+      questions.push({
+        type,
+        prompt: base.prompt,
+        ...(str(`q${i}_guidance`) ? { guidance: str(`q${i}_guidance`) } : {}),
+        ...words('minWords'),
+        ...words('maxWords'),
+        points: base.points,
+      });
+    }
     else questions.push(base);
   }
   const added = form.get('intent') === 'add' ? str('newType') : '';
@@ -65,6 +78,8 @@ export function starterQuestion(type: QuestionType): unknown {
       return { type, prompt, accept: [], loose: true, points: 1 };
     case 'order':
       return { type, prompt, items: [], points: 1 };
+    case 'essay':
+      return { type, prompt, maxWords: 400, points: 1 };
   }
 }
 
@@ -86,6 +101,8 @@ function messageFor(path: readonly PropertyKey[], message: string): MessageKey {
   if (key === 'answers' || key === 'answer') return 'authoring.q.answers';
   if (key === 'accept') return 'authoring.q.accept';
   if (key === 'items') return 'authoring.q.items';
+  if (key === 'minWords' && /more than maxWords/.test(message)) return 'essay.minOverMax';
+  if (key === 'minWords' || key === 'maxWords') return 'essay.wordsRange';
   if (key === 'points') return 'authoring.q.points';
   if (key === 'passPercent') return 'authoring.q.passPercent';
   if (key === 'attempts') return 'authoring.q.attempts';
@@ -124,6 +141,9 @@ export function questionFields(q: { type: string }): Record<string, string> {
     loose: any.loose === false ? '' : '1',
     items: join(any.items),
     explanation: String(any.explanation ?? ''),
+    guidance: String(any.guidance ?? ''),
+    minWords: any.minWords === undefined ? '' : String(any.minWords),
+    maxWords: any.maxWords === undefined ? '' : String(any.maxWords),
     points: String(any.points ?? 1),
   };
 }

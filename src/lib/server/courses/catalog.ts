@@ -72,7 +72,7 @@ interface CachedCourse {
   items: CourseItem[] | null;
 }
 const courseCache = new WeakMap<Db, Map<string, CachedCourse>>();
-const versionCache = new WeakMap<Db, Map<string, Quiz | string | null>>();
+const versionCache = new WeakMap<Db, Map<string, Quiz | Activity | string | null>>();
 const VERSION_CACHE_LIMIT = 5_000;
 
 function cachedCourse(db: Db, id: string): CachedCourse | null {
@@ -91,7 +91,7 @@ function cachedCourse(db: Db, id: string): CachedCourse | null {
   return entry;
 }
 
-function cachedVersion<T extends Quiz | string | null>(db: Db, key: string, load: () => T): T {
+function cachedVersion<T extends Quiz | Activity | string | null>(db: Db, key: string, load: () => T): T {
   let cache = versionCache.get(db);
   if (!cache) versionCache.set(db, (cache = new Map()));
   if (cache.has(key)) return cache.get(key) as T;
@@ -180,6 +180,35 @@ export function getLessonHtml(db: Db, versionId: number): string | null {
   return cachedVersion(db, `html:${versionId}`, () => (stmt(db, 'SELECT html FROM course_item_version WHERE id = ?').pluck().get(versionId) as string | null | undefined) ?? null);
 }
 
+/** The H5P activity of a lesson version. */
+export interface Activity {
+  /** The stored H5P content it plays. */
+  contentId: number;
+  /** The .h5p file in the course package. */
+  file: string;
+  /** Percent of the points needed; 0: done once finished. */
+  passPercent: number;
+  /** The content's title from its h5p.json. */
+  title: string;
+  /** 'H5P.MultiChoice'. */
+  mainLibrary: string;
+}
+
+/** The activity of a lesson version, or null when the lesson has none. */
+export function getActivity(db: Db, versionId: number): Activity | null {
+  const value = cachedVersion<Activity | string | null>(db, `activity:${versionId}`, () => {
+    const row = stmt(
+      db,
+      `SELECT v.h5p_content_id, v.activity_json, c.title, l.machine_name FROM course_item_version v
+       JOIN h5p_content c ON c.id = v.h5p_content_id JOIN h5p_library l ON l.id = c.main_library_id WHERE v.id = ?`,
+    ).get(versionId) as { h5p_content_id: number; activity_json: string; title: string; machine_name: string } | undefined;
+    if (!row) return null;
+    const meta = JSON.parse(row.activity_json) as { file: string; passPercent: number };
+    return { contentId: row.h5p_content_id, file: meta.file, passPercent: meta.passPercent, title: row.title, mainLibrary: row.machine_name };
+  });
+  return value !== null && typeof value === 'object' && 'contentId' in value ? value : null;
+}
+
 /** The quiz of a version (the one the learner sees now, or the one an attempt was graded against). */
 export function getQuizVersion(db: Db, versionId: number): Quiz | null {
   const value = cachedVersion<Quiz | string | null>(db, `quiz:${versionId}`, () => {
@@ -188,7 +217,7 @@ export function getQuizVersion(db: Db, versionId: number): Quiz | null {
       .get(versionId) as string | undefined;
     return source ? (JSON.parse(source) as Quiz) : null;
   });
-  return value !== null && typeof value === 'object' ? value : null;
+  return value !== null && typeof value === 'object' && 'questions' in value ? value : null;
 }
 
 export interface Media {

@@ -47,9 +47,17 @@ export interface LoadedItem {
   minutes: number;
   /** Lesson: Markdown body. Quiz: the validated quiz. */
   lesson: { markdown: string } | null;
+  /** The lesson's H5P activity: its file, the SHA-256 of the file, and the pass threshold. */
+  activity: ItemActivity | null;
   quiz: Quiz | null;
   /** Hash of what the learner sees (text and pictures): a new hash is a new version. */
   contentHash: string;
+}
+
+export interface ItemActivity {
+  file: string;
+  packageHash: string;
+  passPercent: number;
 }
 
 export interface LoadedCourse {
@@ -57,6 +65,8 @@ export interface LoadedCourse {
   items: LoadedItem[];
   /** Pictures by their path relative to the course folder. */
   images: Map<string, PackageImage>;
+  /** H5P files by their path relative to the course folder (validated when stored, see courses/activities.ts). */
+  activities: Map<string, { hash: string; bytes: Buffer }>;
   contentHash: string;
 }
 
@@ -99,6 +109,8 @@ export function memoryPackage(files: ReadonlyMap<string, Buffer>): PackageFiles 
 const isMissing = (v: Buffer | { missing: string }): v is { missing: string } => !Buffer.isBuffer(v);
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+/** Largest .h5p file a course may carry (the unpacked size is limited again when it is validated). */
+export const MAX_ACTIVITY_BYTES = 50 * 1024 * 1024;
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -159,6 +171,7 @@ export function loadPackage(folder: string, files: PackageFiles): LoadResult {
   if (manifest.id !== folder) errors.push({ file: manifestFile, field: 'id', reason: `must equal the folder name "${folder}"` });
 
   const images = new Map<string, PackageImage>();
+  const activities = new Map<string, { hash: string; bytes: Buffer }>();
   const items: LoadedItem[] = [];
   manifest.modules.forEach((mod, m) => {
     mod.items.forEach((name, p) => {
@@ -175,7 +188,17 @@ export function loadPackage(folder: string, files: PackageFiles): LoadResult {
         const quiz = quizSchema.safeParse(data);
         if (!quiz.success) return void errors.push(...zodErrors(rel, quiz.error));
         const minutes = Math.max(5, quiz.data.questions.length * 2);
-        items.push({ ...base, kind: 'quiz', title: quiz.data.title, required: true, minutes, lesson: null, quiz: quiz.data, contentHash: sha256(JSON.stringify(quiz.data)) });
+        items.push({
+          ...base,
+          kind: 'quiz',
+          title: quiz.data.title,
+          required: true,
+          minutes,
+          lesson: null,
+          activity: null,
+          quiz: quiz.data,
+          contentHash: sha256(JSON.stringify(quiz.data)),
+        });
         return;
       }
       const text = bytes.toString('utf8');
@@ -202,6 +225,17 @@ export function loadPackage(folder: string, files: PackageFiles): LoadResult {
           imageHashes.push(`${src}=${image.hash}`);
         }
       }
+      let activity: ItemActivity | null = null;
+      if (meta.data.activity) {
+        const { file, passPercent } = meta.data.activity;
+        const h5p = files.read(file);
+        if (isMissing(h5p)) errors.push({ file: rel, field: 'activity.file', reason: `${file}: ${h5p.missing}` });
+        else if (h5p.length > MAX_ACTIVITY_BYTES) errors.push({ file: rel, field: 'activity.file', reason: `${file}: larger than ${MAX_ACTIVITY_BYTES / 1024 / 1024} MB` });
+        else {
+          activity = { file, packageHash: sha256(h5p), passPercent };
+          activities.set(file, { hash: activity.packageHash, bytes: h5p });
+        }
+      }
       items.push({
         ...base,
         kind: 'lesson',
@@ -209,8 +243,11 @@ export function loadPackage(folder: string, files: PackageFiles): LoadResult {
         required: meta.data.required,
         minutes: meta.data.minutes,
         lesson: { markdown: body },
+        activity,
         quiz: null,
-        contentHash: sha256([meta.data.title, body, ...imageHashes].join('\n\0')),
+        contentHash: sha256(
+          [meta.data.title, body, ...imageHashes, ...(activity ? [`activity=${activity.packageHash}:${activity.passPercent}`] : [])].join('\n\0'),
+        ),
       });
     });
   });
@@ -220,7 +257,7 @@ export function loadPackage(folder: string, files: PackageFiles): LoadResult {
   }
   if (errors.length) return { ok: false, id: folder, errors };
   const contentHash = sha256(JSON.stringify(manifest) + items.map((i) => `${i.key}:${i.contentHash}:${i.required}:${i.minutes}`).join('|'));
-  return { ok: true, course: { manifest, items, images, contentHash } };
+  return { ok: true, course: { manifest, items, images, activities, contentHash } };
 }
 
 /** Reads a picture the lesson refers to: inside the package, a real PNG/JPEG/WebP, not too big. */

@@ -10,6 +10,7 @@ import { EDUCATION_LEVELS, LATVIAN_LEVELS, LOCALES } from '../../shared/domain.t
  *     <module-id>/NN-name.md      a lesson: YAML front matter (lessonFrontMatterSchema) + Markdown
  *     <module-id>/NN-name.quiz.yaml  a quiz (quizSchema)
  *     images/…                    pictures the lessons show (PNG, JPEG, WebP, SVG is refused)
+ *     activities/…                H5P activities (.h5p) that lessons name in `activity.file`
  */
 
 export const TRACKS = ['general-education', 'state-language', 'vocational', 'life-skills'] as const;
@@ -115,6 +116,19 @@ export const lessonFrontMatterSchema = z.object({
   minutes: z.number().int().positive().max(600).default(20),
   /** Whether the lesson counts toward completion when passRules.lessons is 'required'. */
   required: z.boolean().default(true),
+  /**
+   * An H5P activity shown below the lesson text. A lesson with an activity is
+   * done when the learner reaches the pass threshold (no "Mark as done").
+   */
+  activity: z
+    .object({
+      /** The .h5p file inside the course package, e.g. `activities/words.h5p`. */
+      file: z.string().regex(/^[a-z0-9][\w-]*(\/[a-z0-9][\w-]*)*\.h5p$/i, 'a relative path to a .h5p file, e.g. activities/words.h5p'),
+      /** Percent of the activity's points needed to pass (default 70); 0: done once the learner finishes it. */
+      passPercent: z.number().min(0).max(100).default(70),
+    })
+    .strict()
+    .optional(),
 });
 export type LessonFrontMatter = z.output<typeof lessonFrontMatterSchema>;
 
@@ -179,7 +193,33 @@ const orderSchema = z.object({
   points,
 });
 
-export const questionSchema = z.discriminatedUnion('type', [singleSchema, multipleSchema, trueFalseSchema, shortSchema, orderSchema]);
+/** Upper bound of an essay's word limits: what a learner can write in one sitting on a terminal. */
+export const ESSAY_MAX_WORDS = 2000;
+
+const essaySchema = z
+  .object({
+    /**
+     * A longer written answer (a few sentences to a page), never graded
+     * automatically: the attempt waits until a teacher gives points and a
+     * comment, and only then counts as passed or not.
+     */
+    type: z.literal('essay'),
+    prompt: text,
+    /** What a good answer contains; shown to the teacher when grading, never to the learner. */
+    guidance: z.string().trim().min(1).optional(),
+    /** Fewest words the answer must have (checked when the learner submits). */
+    minWords: z.number().int().min(1).max(ESSAY_MAX_WORDS).optional(),
+    /** Most words the answer may have (default 400, checked when the learner submits). */
+    maxWords: z.number().int().min(1).max(ESSAY_MAX_WORDS).default(400),
+    /** The most points the teacher can give (default 1, at most 100). */
+    points,
+  })
+  .refine((q) => q.minWords === undefined || q.minWords <= q.maxWords, {
+    path: ['minWords'],
+    message: 'minWords must not be more than maxWords',
+  });
+
+export const questionSchema = z.discriminatedUnion('type', [singleSchema, multipleSchema, trueFalseSchema, shortSchema, orderSchema, essaySchema]);
 export type Question = z.output<typeof questionSchema>;
 export type QuestionType = Question['type'];
 

@@ -1,5 +1,7 @@
 import { stmt, type Db } from '../db.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../audit.ts';
+import { findContentByPackageHash } from '../h5p/store.ts';
+import { storeCourseActivities } from './activities.ts';
 import { listPackageFolders, loadCoursePackage, type LoadedCourse, type PackageError } from './load.ts';
 import { createLessonRenderer } from './render.ts';
 
@@ -32,7 +34,10 @@ interface ItemRow {
   archived_at: string | null;
 }
 
-/** Stores one validated package; returns what changed. Runs in one transaction. */
+/**
+ * Stores one validated package; returns what changed. Runs in one
+ * transaction. Its H5P activities must be stored already (storeCourseActivities).
+ */
 export function syncCoursePackage(
   db: Db,
   course: LoadedCourse,
@@ -124,13 +129,20 @@ export function syncCoursePackage(
         if (versionId === undefined) {
           const source = item.lesson ? item.lesson.markdown : JSON.stringify(item.quiz);
           const html = item.lesson ? renderer.render(item.lesson.markdown) : null;
+          const content = item.activity ? findContentByPackageHash(db, item.activity.packageHash) : null;
+          if (item.activity && !content) throw new Error(`syncCoursePackage: activity ${item.activity.file} is not stored; call storeCourseActivities first`);
           versionId = Number(
-            stmt(db, 'INSERT INTO course_item_version (item_id, content_hash, source, html, created_at) VALUES (?, ?, ?, ?, ?)').run(
+            stmt(
+              db,
+              'INSERT INTO course_item_version (item_id, content_hash, source, html, created_at, h5p_content_id, activity_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            ).run(
               itemId,
               item.contentHash,
               source,
               html,
               at,
+              content?.contentId ?? null,
+              item.activity ? JSON.stringify({ file: item.activity.file, passPercent: item.activity.passPercent }) : null,
             ).lastInsertRowid,
           );
           newVersions++;
@@ -156,8 +168,12 @@ export function syncCoursePackage(
     .immediate();
 }
 
-/** Syncs every package folder of `coursesDir`; refused packages are reported and skipped. */
-export function syncCourses(db: Db, coursesDir: string, now = new Date()): SyncReport {
+/**
+ * Syncs every package folder of `coursesDir`; refused packages are reported
+ * and skipped. `dataDir` is where H5P activities are stored (null: packages
+ * with activities are refused).
+ */
+export async function syncCourses(db: Db, coursesDir: string, dataDir: string | null, now = new Date()): Promise<SyncReport> {
   const report: SyncReport = { synced: [], skipped: [], refused: [], archivedCourses: [] };
   const folders = listPackageFolders(coursesDir);
   const authored = new Set(stmt(db, "SELECT id FROM course WHERE source = 'authored'").pluck().all() as string[]);
@@ -167,7 +183,12 @@ export function syncCourses(db: Db, coursesDir: string, now = new Date()): SyncR
       continue;
     }
     const loaded = loadCoursePackage(coursesDir, folder);
-    if (!loaded.ok) report.refused.push({ folder, errors: loaded.errors });
+    if (!loaded.ok) {
+      report.refused.push({ folder, errors: loaded.errors });
+      continue;
+    }
+    const refused = await storeCourseActivities(db, dataDir, loaded.course);
+    if (refused.length) report.refused.push({ folder, errors: refused });
     else report.synced.push(syncCoursePackage(db, loaded.course, now));
   }
   // A folder that is gone archives its course; a refused folder keeps its last good version.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { appendAudit } from '../audit.ts';
+import { createHash } from 'node:crypto';
+import { appendAudit, type AuditActor } from '../audit.ts';
 import { stmt, type Db } from '../db.ts';
 import { can } from '../policy.ts';
 import { auditActor } from '../people/users.ts';
@@ -27,6 +28,10 @@ import { libraryLabel, validateH5pPackage, type H5pLimits, type PackageLibrary, 
 export interface H5pImported {
   ok: true;
   contentId: number;
+  /** SHA-256 of the .h5p file: the same file imported twice is stored once. */
+  packageHash: string;
+  /** True when this very file was already stored (nothing new was written). */
+  alreadyStored: boolean;
   /** `H5P.MultiChoice 1.14.6`. */
   mainLibrary: string;
   /** Library versions stored by this import. */
@@ -109,8 +114,9 @@ function publishLibraries(db: Db, paths: H5pPaths, staged: Map<PackageLibrary, s
 /** The rows of one import, the content folder renamed into place, and the audit entry: all or nothing. */
 function recordImport(
   db: Db,
-  actor: SessionUser,
+  who: Uploader,
   pkg: ValidatedPackage,
+  original: { hash: string; bytes: Buffer },
   staged: Map<PackageLibrary, string>,
   move: { paths: H5pPaths; work: string; published: string[] },
   at: string,
@@ -118,15 +124,12 @@ function recordImport(
   return db
     .transaction((): H5pImported => {
       const libraryIds = new Map(pkg.libraries.map((lib) => [lib, staged.has(lib) ? insertLibrary(db, lib, at) : findLibraryId(db, lib)!]));
+      stmt(db, 'INSERT OR IGNORE INTO h5p_package (hash, bytes, created_at) VALUES (?, ?, ?)').run(original.hash, original.bytes, at);
       const contentId = Number(
-        stmt(db, 'INSERT INTO h5p_content (title, main_library_id, h5p_json, content_json, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-          pkg.title,
-          libraryIds.get(pkg.mainLibrary)!,
-          pkg.h5pJsonText,
-          pkg.contentJsonText,
-          actor.id,
-          at,
-        ).lastInsertRowid,
+        stmt(
+          db,
+          'INSERT INTO h5p_content (title, main_library_id, h5p_json, content_json, created_by, created_at, package_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(pkg.title, libraryIds.get(pkg.mainLibrary)!, pkg.h5pJsonText, pkg.contentJsonText, who.userId, at, original.hash).lastInsertRowid,
       );
       const target = path.join(move.paths.content, String(contentId));
       moveAside(target, move.work);
@@ -139,12 +142,14 @@ function recordImport(
       const result: H5pImported = {
         ok: true,
         contentId,
+        packageHash: original.hash,
+        alreadyStored: false,
         mainLibrary: libraryLabel(pkg.mainLibrary),
         librariesAdded: pkg.libraries.filter((l) => staged.has(l)).map(libraryLabel),
         librariesReused: reused.map(libraryLabel),
       };
       appendAudit(db, {
-        actor: auditActor(actor),
+        actor: who.audit,
         action: 'h5p.import',
         targetType: 'h5p_content',
         targetId: contentId,
@@ -162,10 +167,33 @@ function recordImport(
     .immediate();
 }
 
+/** Who stores a package: a teacher uploading it, or the system loading a course package. */
+export interface Uploader {
+  userId: number | null;
+  audit: AuditActor;
+}
+
+export const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** The content stored from exactly these bytes, if any. */
+export function findContentByPackageHash(db: Db, hash: string): { contentId: number; mainLibrary: string } | null {
+  const row = stmt(
+    db,
+    `SELECT c.id, l.machine_name, l.major, l.minor, l.patch FROM h5p_content c JOIN h5p_library l ON l.id = c.main_library_id WHERE c.package_hash = ?`,
+  ).get(hash) as { id: number; machine_name: string; major: number; minor: number; patch: number } | undefined;
+  return row ? { contentId: row.id, mainLibrary: `${row.machine_name} ${row.major}.${row.minor}.${row.patch}` } : null;
+}
+
+/** The .h5p file as it was uploaded (for exports and course packages). */
+export function getPackageBytes(db: Db, hash: string): Buffer | null {
+  return (stmt(db, 'SELECT bytes FROM h5p_package WHERE hash = ?').pluck().get(hash) as Buffer | undefined) ?? null;
+}
+
 /**
  * Validates `bytes` as an H5P package and, when it passes, stores it for
- * `actor`. A refused package leaves nothing on disk or in the database; an
- * unexpected error removes what this import published and is thrown.
+ * `actor` (a course author). A refused package leaves nothing on disk or in
+ * the database; an unexpected error removes what this import published and
+ * is thrown.
  */
 export async function importH5pPackage(
   db: Db,
@@ -175,6 +203,24 @@ export async function importH5pPackage(
   options: ImportOptions = {},
 ): Promise<H5pImportResult> {
   if (!can(actor, CAPABILITY)) return { ok: false, code: 'auth.forbidden' };
+  return storeH5pPackage(db, dataDir, { userId: actor.id, audit: auditActor(actor) }, bytes, options);
+}
+
+/**
+ * The import itself, for callers that already decided who may store it (the
+ * course sync stores the activities of packages in courses/ as the system).
+ * The same file stored before is not stored again: its content is returned.
+ */
+export async function storeH5pPackage(
+  db: Db,
+  dataDir: string,
+  who: Uploader,
+  bytes: Buffer,
+  options: ImportOptions = {},
+): Promise<H5pImported | H5pRefusal> {
+  const hash = sha256Hex(bytes);
+  const known = findContentByPackageHash(db, hash);
+  if (known) return { ok: true, contentId: known.contentId, packageHash: hash, alreadyStored: true, mainLibrary: known.mainLibrary, librariesAdded: [], librariesReused: [] };
   const validation = await validateH5pPackage(bytes, options.limits);
   if (!validation.ok) return validation;
   const pkg = validation.package;
@@ -185,8 +231,10 @@ export async function importH5pPackage(
   try {
     const staged = await stage(db, pkg, work);
     // From here to the end: synchronous, so no other import of this process runs in between.
+    const again = findContentByPackageHash(db, hash);
+    if (again) return { ok: true, contentId: again.contentId, packageHash: hash, alreadyStored: true, mainLibrary: again.mainLibrary, librariesAdded: [], librariesReused: [] };
     publishLibraries(db, paths, staged, work, published);
-    return recordImport(db, actor, pkg, staged, { paths, work, published }, (options.now ?? new Date()).toISOString());
+    return recordImport(db, who, pkg, { hash, bytes }, staged, { paths, work, published }, (options.now ?? new Date()).toISOString());
   } catch (e) {
     for (const dir of published) fs.rmSync(dir, { recursive: true, force: true });
     throw e;

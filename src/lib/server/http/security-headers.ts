@@ -29,3 +29,39 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/**
+ * The Content-Security-Policy of everything under /h5p/ (the sandboxed H5P
+ * player): our origin only; H5P libraries need inline styles and eval.
+ */
+export const PLAYER_CSP = [
+  "default-src 'none'",
+  // H5P libraries (e.g. EmbeddedJS) compile templates with eval; the frame is sandboxed, so this cannot reach the learner.
+  "script-src 'self' 'unsafe-eval'",
+  // H5P sets style attributes and injects style elements everywhere.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "media-src 'self' data: blob:",
+  "connect-src 'self'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+  "object-src 'none'",
+  // Some H5P libraries set <base> to the content's own folder.
+  "base-uri 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+/**
+ * Under /h5p/ (the H5P player, see src/lib/server/h5p/player.ts): the
+ * player's own CSP, and readable by the sandboxed frame's opaque origin
+ * (which is cross-origin to us, so it needs CORS and a cross-origin CORP).
+ * No credentials are ever allowed: the frame has none to send.
+ */
+export const PLAYER_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'Content-Security-Policy': PLAYER_CSP,
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+  'Access-Control-Allow-Origin': '*',
+};

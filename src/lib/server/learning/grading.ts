@@ -3,7 +3,8 @@ import type { Question, Quiz } from '../courses/package-schema.ts';
 /**
  * Grading of native quizzes. Pure functions: the server grades what the
  * learner submitted against the stored quiz version; the browser is never
- * trusted with the answers.
+ * trusted with the answers. Essay answers are never graded here: they wait
+ * for a teacher (see essays.ts), whose points `applyReview` adds later.
  */
 
 /** What a learner answered to one question, as read from the form. */
@@ -13,23 +14,44 @@ export type Answer =
   | { type: 'truefalse'; value: boolean | null }
   | { type: 'short'; text: string }
   /** Position (1-based) the learner gave each item, indexed by the item's place in the correct order. */
-  | { type: 'order'; positions: Array<number | null> };
+  | { type: 'order'; positions: Array<number | null> }
+  /** A long written answer, graded by a teacher. */
+  | { type: 'essay'; text: string };
 
 export interface QuestionResult {
   correct: boolean;
   points: number;
   maxPoints: number;
   answered: boolean;
+  /** An essay answer waiting for the teacher: 0 points until graded. */
+  pending?: true;
 }
 
 export interface QuizResult {
+  /** Points so far: while `pending`, only the automatically graded part. */
   score: number;
   maxScore: number;
   /** 0–100, rounded to one decimal. */
   percent: number;
+  /** Never true while `pending`. */
   passed: boolean;
+  /** Some essay answer still waits for the teacher (absent in results stored before essays existed). */
+  pending?: boolean;
   questions: QuestionResult[];
 }
+
+/** The teacher's grade of one essay answer, as stored in quiz_attempt.review_json. */
+export interface EssayReview {
+  points: number;
+  /** May be empty. */
+  comment: string;
+  /** User id of the teacher. */
+  gradedBy: number;
+  gradedAt: string;
+}
+
+/** The teacher's grades of an attempt, by question index ("0", "1", …). */
+export type AttemptReview = Record<string, EssayReview>;
 
 /** Lowercase, no diacritics (ā → a, š → s), single spaces, no surrounding punctuation. */
 export function looseText(s: string): string {
@@ -80,18 +102,74 @@ export function gradeQuestion(question: Question, answer: Answer | undefined): Q
       if (a.positions.every((p) => p === null)) return result(false, false);
       return result(question.items.every((_, i) => a.positions[i] === i + 1), true);
     }
+    case 'essay': {
+      const a = answer as Extract<Answer, { type: 'essay' }>;
+      // Nothing written: nothing for a teacher to read, so it is simply unanswered.
+      if (countWords(a.text) === 0) return result(false, false);
+      return { correct: false, points: 0, maxPoints, answered: true, pending: true };
+    }
   }
 }
 
-export function gradeQuiz(quiz: Quiz, answers: ReadonlyArray<Answer | undefined>): QuizResult {
-  const questions = quiz.questions.map((q, i) => gradeQuestion(q, answers[i]));
+function summarize(passPercent: number, questions: QuestionResult[]): QuizResult {
   const score = questions.reduce((s, q) => s + q.points, 0);
   const maxScore = questions.reduce((s, q) => s + q.maxPoints, 0);
   const percent = maxScore === 0 ? 0 : Math.round((score / maxScore) * 1000) / 10;
+  const pending = questions.some((q) => q.pending);
   // Passing is judged on the exact score, not the rounded percent: 142 of 203
-  // points (69.95 %, shown as 70) is below a 70 % pass mark.
-  const passed = maxScore > 0 && score * 100 >= quiz.passPercent * maxScore;
-  return { score, maxScore, percent, passed, questions };
+  // points (69.95 %, shown as 70) is below a 70 % pass mark. An attempt that
+  // waits for the teacher has not passed (yet).
+  const passed = !pending && maxScore > 0 && score * 100 >= passPercent * maxScore;
+  return { score, maxScore, percent, passed, pending, questions };
+}
+
+export function gradeQuiz(quiz: Quiz, answers: ReadonlyArray<Answer | undefined>): QuizResult {
+  return summarize(quiz.passPercent, quiz.questions.map((q, i) => gradeQuestion(q, answers[i])));
+}
+
+/**
+ * The result once the teacher's grades are in: each reviewed essay gets the
+ * teacher's points (full points count as correct), and score, percent,
+ * passed and pending are recomputed. Unreviewed essays stay pending.
+ */
+export function applyReview(quiz: Pick<Quiz, 'passPercent'>, result: QuizResult, review: AttemptReview): QuizResult {
+  const questions = result.questions.map((q, i): QuestionResult => {
+    const grade = review[String(i)];
+    if (!q.pending || !grade) return q;
+    return { correct: grade.points === q.maxPoints, points: grade.points, maxPoints: q.maxPoints, answered: true };
+  });
+  return summarize(quiz.passPercent, questions);
+}
+
+/** Words in a text: runs of non-space characters that hold a letter or a digit ("–" alone is no word). */
+export function countWords(text: string): number {
+  return text.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+}
+
+/** An essay answer outside the question's word limits, for the message next to that question. */
+export interface EssayLengthProblem {
+  /** Question index. */
+  question: number;
+  code: 'essay.tooShort' | 'essay.tooLong';
+  /** The limit broken (minWords or maxWords). */
+  limit: number;
+  /** Words the answer has. */
+  words: number;
+}
+
+/**
+ * Word limits of the essay answers, checked before an attempt is stored. An
+ * empty answer breaks only a minimum: without one, an essay may be skipped.
+ */
+export function checkEssayLengths(quiz: Quiz, answers: ReadonlyArray<Answer | undefined>): EssayLengthProblem[] {
+  return quiz.questions.flatMap((q, i): EssayLengthProblem[] => {
+    if (q.type !== 'essay') return [];
+    const a = answers[i];
+    const words = a?.type === 'essay' ? countWords(a.text) : 0;
+    if (q.minWords !== undefined && words < q.minWords) return [{ question: i, code: 'essay.tooShort', limit: q.minWords, words }];
+    if (words > q.maxWords) return [{ question: i, code: 'essay.tooLong', limit: q.maxWords, words }];
+    return [];
+  });
 }
 
 /**
@@ -116,11 +194,14 @@ export function displayOrder(count: number, seed: number): number[] {
   return order;
 }
 
+/** Longest essay text kept (characters): far above any word limit, so the limit check still sees a text that is too long. */
+export const ESSAY_MAX_CHARS = 40_000;
+
 /**
  * Reads the quiz form. Field names: `q<N>` for single (option index),
- * multiple (several option indexes), true/false ('true' | 'false') and short
- * answers (text); `q<N>_<item>` with a position for each item of an ordering
- * question. Anything malformed counts as unanswered.
+ * multiple (several option indexes), true/false ('true' | 'false'), short
+ * and essay answers (text); `q<N>_<item>` with a position for each item of
+ * an ordering question. Anything malformed counts as unanswered.
  */
 export function readAnswers(quiz: Quiz, form: FormData): Answer[] {
   const int = (v: FormDataEntryValue | null, max: number): number | null => {
@@ -154,6 +235,11 @@ export function readAnswers(quiz: Quiz, form: FormData): Answer[] {
             return p === null || p < 1 ? null : p;
           }),
         };
+      case 'essay': {
+        const v = form.get(name);
+        // Line breaks as the learner typed them, in one form (browsers send CRLF).
+        return { type: 'essay', text: typeof v === 'string' ? v.slice(0, ESSAY_MAX_CHARS).replace(/\r\n?/g, '\n').trim() : '' };
+      }
     }
   });
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
  * skipped with a message, except in CI (CI=true), where their absence fails
  * the run: a CI that silently skips them would prove nothing.
  */
-export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../../../shared/h5p-samples');
+export const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../../shared/h5p-samples');
 
 export const samplesPresent = fs.existsSync(path.join(SAMPLES_DIR, 'valid')) && fs.existsSync(path.join(SAMPLES_DIR, 'invalid'));
 
