@@ -79,6 +79,8 @@ for (const section of document.querySelectorAll<HTMLElement>('[data-h5p-activity
       if (!response.ok) return say(d.msgNotSaved ?? '', 'bad');
       const outcome = (await response.json()) as Outcome;
       if (!outcome.counted) return;
+      // "Finish the exercise to complete this lesson" is no longer true.
+      if (outcome.lessonDone) for (const todo of document.querySelectorAll<HTMLElement>('[data-h5p-todo]')) todo.hidden = true;
       if (outcome.pending) say(d.msgPending ?? '', 'ok');
       else if (outcome.courseCompleted) say(d.msgCourseDone ?? '', 'ok');
       else if (outcome.passed) say(fill(d.msgPassed ?? '', { percent: outcome.percent ?? 100 }), 'ok');

@@ -37,6 +37,7 @@ const ACTIVITIES: Activity[] = [
   { lesson: 'Pilsētas', sample: 'H5P.TrueFalse.h5p', pass: 100 },
   { lesson: 'Ogas', sample: 'H5P.Blanks.h5p', pass: 60 },
   { lesson: 'Tests', sample: 'H5P.QuestionSet.h5p', pass: 0 },
+  { lesson: 'Eseja', sample: 'H5P.Essay.h5p', pass: 50 },
 ];
 
 function enrol(courseId: string, inmateNumber: string): void {
@@ -50,6 +51,9 @@ function enrol(courseId: string, inmateNumber: string): void {
     db.close();
   }
 }
+
+const ESSAY =
+  'The Hobbit is about Bilbo, who goes on an adventure with Gandalf and the dwarfs. They travel far to take back the treasure from the dragon Smaug.';
 
 /** The player of the page's activity (a sandboxed frame). */
 const player = (page: Page): FrameLocator => page.frameLocator('iframe.h5p-frame');
@@ -225,10 +229,47 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
       await expect(saved).not.toBeEmpty({ timeout: 15_000 });
       await checkPage(study, { screenshot: 'learner-h5p-questionset' });
 
+      // Essay: the learner's text waits for the teacher.
+      await open('Eseja');
+      await player(study).locator('textarea').fill(ESSAY);
+      await player(study).getByRole('button', { name: 'Check' }).click();
+      await expect(saved).toHaveText(lv('activity.savedPending'));
+      await checkPage(study, { screenshot: 'learner-h5p-essay' });
+
       await study.goto(`/learn/courses/${courseId}`);
       await checkPage(study, { screenshot: 'learner-h5p-course' });
+      await expect(study.getByText(lv('learn.statePending'))).toBeVisible();
     } finally {
       await finishPerson(study);
+    }
+
+    // The teacher grades the essay with a comment.
+    await page.goto(`/teach/courses/${courseId}`);
+    await checkPage(page);
+    await page.getByRole('link', { name: lv('essay.openGrading', { count: 1 }) }).click();
+    await checkPage(page, { screenshot: 'teacher-h5p-essay-grading' });
+    const essay = page.getByRole('region', { name: new RegExp(`${learner.surname}.*Eseja`) });
+    await expect(essay).toContainText(ESSAY);
+    await essay.getByLabel(lv('essay.pointsLabel', { max: 100 })).fill('80');
+    await essay.getByLabel(lv('essay.commentLabel')).fill('Labi uzrakstīts. Nākamreiz piemini arī pūķi.');
+    await essay.getByRole('button', { name: lv('essay.saveGrade') }).click();
+    await expect(page.getByRole('status')).toHaveText(lv('essay.saved'));
+    await checkPage(page);
+
+    // The learner sees the grade and the comment; the lesson is done.
+    const again = await newPerson(browser, baseURL!);
+    try {
+      await signIn(again, { kind: 'learner', inmateNumber: learner.inmateNumber, pin: DEMO_PIN }, { check: false });
+      await checkPage(again);
+      await again.goto(`/learn/courses/${courseId}`);
+      await checkPage(again);
+      await again.getByRole('link', { name: /Eseja/ }).first().click();
+      await expect(player(again).locator('.h5p-content')).toBeVisible({ timeout: 20_000 });
+      await expect(again.getByText(lv('activity.teacherGrade', { percent: 80 }))).toBeVisible();
+      await expect(again.getByText('Labi uzrakstīts. Nākamreiz piemini arī pūķi.')).toBeVisible();
+      await checkPage(again, { screenshot: 'learner-h5p-essay-graded' });
+    } finally {
+      await finishPerson(again);
     }
 
     // The teacher's gradebook shows the scores.
@@ -237,5 +278,6 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
     const row = page.getByRole('row', { name: new RegExp(learner.surname) });
     await expect(row).toContainText('100%');
     await expect(row).toContainText('66.7%');
+    await expect(row).toContainText('✓ 80%');
   });
 });

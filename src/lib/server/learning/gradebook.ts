@@ -106,6 +106,13 @@ function csvCell(value: string | number): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/** One item's cell: a score that counts with its tries, 'done', 'pending' (waiting for the teacher), or empty. */
+function csvItem(i: CourseProgress['items'][number]): string {
+  if (i.state === 'pending' && i.keptPercent === null) return `pending (${i.attempts})`;
+  if (i.kind === 'lesson' && i.state === 'done') return i.keptPercent === null ? 'done' : `done ${i.keptPercent}%`;
+  return i.keptPercent === null ? '' : `${i.keptPercent}% (${i.attempts})`;
+}
+
 /**
  * The gradebook as CSV (UTF-8 with BOM so spreadsheet programs read ā and я
  * correctly). The export is audited: learner data leaves the platform.
@@ -118,7 +125,7 @@ export function exportGradebookCsv(db: Db, teacher: SessionUser, book: Gradebook
     r.status,
     r.progress.percent,
     Math.round(r.progress.seconds / 60),
-    ...r.progress.items.map((i) => (i.kind === 'quiz' ? (i.keptPercent === null ? '' : `${i.keptPercent}% (${i.attempts})`) : i.state === 'done' ? 'done' : '')),
+    ...r.progress.items.map(csvItem),
   ]);
   appendAudit(db, {
     actor: auditActor(teacher),

@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { stmt, type Db } from '../db.ts';
 import { getActivity, type Activity, type Course, type CourseItem } from '../courses/catalog.ts';
 import { recordCompletionIfDue } from './progress.ts';
+import { appendAudit } from '../audit.ts';
+import { auditActor } from '../people/users.ts';
+import type { SessionUser } from '../session.ts';
+import { getGradebook, type Gradebook } from './gradebook.ts';
+import { ESSAY_COMMENT_MAX, type GradeEssayError, type PendingEssay } from './essays.ts';
 
 /**
  * Results of H5P activities. The sandboxed player reports xAPI statements to
@@ -284,4 +289,129 @@ export function activitySummary(db: Db, learnerId: number, item: CourseItem): Ac
     pending: results.some((r) => r.status === 'pending'),
     lessonDone: lessonDone(db, learnerId, item.id),
   };
+}
+
+/** H5P essays are graded in percent: the teacher gives 0–100 points. */
+export const H5P_ESSAY_MAX_POINTS = 100;
+
+/** Plain text of H5P's HTML snippets (task descriptions, sample answers), for the grading page. */
+function plainText(html: unknown): string | null {
+  if (typeof html !== 'string') return null;
+  const text = html
+    .replace(/<br\s*\/?>|<\/(p|div|li)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#0?39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return text || null;
+}
+
+export const h5pEssayId = (resultId: number) => `h5p:${resultId}`;
+
+export function parseH5pEssayId(id: string): number | null {
+  const m = /^h5p:([1-9]\d{0,15})$/.exec(id);
+  return m ? Number(m[1]) : null;
+}
+
+interface PendingH5pRow {
+  id: number;
+  learner_id: number;
+  item_id: number;
+  content_id: number;
+  response: string | null;
+  received_at: string;
+  content_json: string;
+}
+
+/** The H5P essays waiting in a gradebook's course, for its learners only, oldest first. */
+export function pendingH5pEssaysOf(db: Db, book: Gradebook): PendingEssay[] {
+  const learners = new Map(book.rows.map((r) => [r.learnerId, r]));
+  if (learners.size === 0) return [];
+  const titles = new Map(book.items.map((i) => [i.id, i.title]));
+  const rows = stmt(
+    db,
+    `SELECT r.id, r.learner_id, r.item_id, r.content_id, r.response, r.received_at, c.content_json
+     FROM h5p_result r JOIN course_item i ON i.id = r.item_id JOIN h5p_content c ON c.id = r.content_id
+     WHERE i.course_id = ? AND r.status = 'pending' ORDER BY r.received_at, r.id`,
+  ).all(book.course.id) as PendingH5pRow[];
+  return rows.flatMap((r): PendingEssay[] => {
+    const learner = learners.get(r.learner_id);
+    if (!learner) return [];
+    let params: { taskDescription?: unknown; solution?: { sample?: unknown } } = {};
+    try {
+      params = JSON.parse(r.content_json) as typeof params;
+    } catch {
+      // Validated at import; a prompt is then simply missing.
+    }
+    const title = titles.get(r.item_id) ?? '';
+    return [
+      {
+        source: 'h5p',
+        id: h5pEssayId(r.id),
+        learnerId: learner.learnerId,
+        learnerName: learner.name,
+        inmateNumber: learner.inmateNumber,
+        itemId: r.item_id,
+        itemTitle: title,
+        prompt: plainText(params.taskDescription) ?? title,
+        guidance: plainText(params.solution?.sample),
+        response: r.response ?? '',
+        maxPoints: H5P_ESSAY_MAX_POINTS,
+        submittedAt: r.received_at,
+      },
+    ];
+  });
+}
+
+export type GradeH5pEssayResult = { ok: true; passed: boolean; courseCompleted: boolean } | { ok: false; code: GradeEssayError };
+
+/**
+ * The teacher's grade (0–100 %) and comment for an H5P essay. The grade
+ * replaces the player's suggestion; reaching the activity's threshold marks
+ * the lesson done. One transaction with its audit entry.
+ */
+export function gradeH5pEssay(db: Db, actor: SessionUser, resultId: number, points: number, comment: string, now = new Date()): GradeH5pEssayResult {
+  return db
+    .transaction((): GradeH5pEssayResult => {
+      const row = stmt(
+        db,
+        `SELECT r.learner_id, r.item_id, r.status, i.course_id FROM h5p_result r JOIN course_item i ON i.id = r.item_id WHERE r.id = ?`,
+      ).get(resultId) as { learner_id: number; item_id: number; status: string; course_id: string } | undefined;
+      const book = row ? getGradebook(db, actor, row.course_id) : null;
+      if (!row || !book || !book.rows.some((r) => r.learnerId === row.learner_id)) return { ok: false, code: 'essay.notFound' };
+      if (row.status === 'graded') return { ok: false, code: 'essay.alreadyGraded' };
+      if (row.status !== 'pending') return { ok: false, code: 'essay.notFound' };
+      if (!Number.isInteger(points) || points < 0 || points > H5P_ESSAY_MAX_POINTS) return { ok: false, code: 'essay.pointsRange' };
+      const text = comment.trim();
+      if (text.length > ESSAY_COMMENT_MAX) return { ok: false, code: 'essay.commentTooLong' };
+      const item = book.items.find((i) => i.id === row.item_id);
+      const activity = item ? getActivity(db, item.versionId) : null;
+      const passPercent = activity?.passPercent ?? 0;
+      const passed = passes(points, passPercent);
+      stmt(
+        db,
+        `UPDATE h5p_result SET status = 'graded', raw = ?, max = ?, percent = ?, passed = ?, graded_by = ?, graded_at = ?, comment = ? WHERE id = ?`,
+      ).run(points, H5P_ESSAY_MAX_POINTS, points, passed ? 1 : 0, actor.id, now.toISOString(), text || null, resultId);
+      const courseCompleted = passed && item ? creditLesson(db, row.learner_id, book.course, item, now) : false;
+      const facilityId = stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(row.learner_id) as number | null;
+      appendAudit(
+        db,
+        {
+          actor: auditActor(actor),
+          action: 'essay.grade',
+          targetType: 'learner',
+          targetId: row.learner_id,
+          facilityId,
+          details: { source: 'h5p', courseId: row.course_id, itemId: row.item_id, resultId, points, maxPoints: H5P_ESSAY_MAX_POINTS, passed },
+        },
+        now,
+      );
+      return { ok: true, passed, courseCompleted };
+    })
+    .immediate();
 }
