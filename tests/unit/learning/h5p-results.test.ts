@@ -21,6 +21,7 @@ import { createCoursesDir, lessonFile, type CoursePackage, type CoursesDir } fro
 import { createPrison, type Prison } from '../../helpers/fixture.ts';
 import { craftMainLibraryPackage, enrol, installActivityPackage, type InstalledCourse } from '../../helpers/learning.ts';
 import { craftPackage } from '../../fixtures/h5p/crafted.ts';
+import { NEEDS_SAMPLES, readSample, samplesPresent } from '../../helpers/h5p-samples.ts';
 
 /*
  * Results of H5P activities: what the lesson page posts (an xAPI statement of
@@ -156,8 +157,9 @@ const later = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 describe('statementInputSchema: what the lesson page may post', () => {
   const valid = () => ({ attemptKey: KEY_A, statement: statement(7, { raw: 2, max: 3 }) });
-  const refused = (change: (v: ReturnType<typeof valid> & Record<string, any>) => void) => {
-    const v = valid() as ReturnType<typeof valid> & Record<string, any>;
+  /** Whether the schema accepts the valid input after `change` (loosely typed: the tests break it in every way). */
+  const accepts = (change: (v: Record<string, any>) => void) => {
+    const v: Record<string, any> = valid();
     change(v);
     return statementInputSchema.safeParse(v).success;
   };
@@ -207,13 +209,13 @@ describe('statementInputSchema: what the lesson page may post', () => {
       'http://adlnet.gov/expapi/verbs/answered/',
       '',
     ]) {
-      expect(refused((v) => (v.statement.verb = { id: verb })), verb).toBe(false);
+      expect(accepts((v) => (v.statement.verb = { id: verb })), verb).toBe(false);
     }
-    expect(refused((v) => delete (v.statement as Record<string, unknown>).verb)).toBe(false);
+    expect(accepts((v) => delete v.statement.verb)).toBe(false);
   });
 
   test('scores: raw above max, negative raw, negative or absurd max, scaled out of range, non-numbers are refused', () => {
-    const withScore = (score: unknown) => refused((v) => (v.statement.result = { score }));
+    const withScore = (score: unknown) => accepts((v) => (v.statement.result = { score }));
     expect(withScore({ raw: 4, max: 3 })).toBe(false);
     expect(withScore({ raw: -1, max: 3 })).toBe(false);
     expect(withScore({ raw: 0, max: -1 })).toBe(false);
@@ -230,23 +232,23 @@ describe('statementInputSchema: what the lesson page may post', () => {
   });
 
   test('the attempt key must be there and be 32 lowercase hex digits', () => {
-    expect(refused((v) => delete (v as Record<string, unknown>).attemptKey)).toBe(false);
+    expect(accepts((v) => delete v.attemptKey)).toBe(false);
     for (const key of ['', 'a'.repeat(31), 'a'.repeat(33), 'A'.repeat(32), 'g'.repeat(32), `${'a'.repeat(31)}\n`, 12345]) {
-      expect(refused((v) => (v.attemptKey = key as string)), String(key)).toBe(false);
+      expect(accepts((v) => (v.attemptKey = key)), String(key)).toBe(false);
     }
   });
 
   test('a huge response or object id is refused; the largest allowed response passes', () => {
-    expect(refused((v) => (v.statement.result = { response: 'x'.repeat(100_001) }))).toBe(false);
-    expect(refused((v) => (v.statement.result = { response: 'x'.repeat(100_000) }))).toBe(true);
-    expect(refused((v) => (v.statement.object.id = 'x'.repeat(2001)))).toBe(false);
-    expect(refused((v) => (v.statement.result = { response: 42 }))).toBe(false);
+    expect(accepts((v) => (v.statement.result = { response: 'x'.repeat(100_001) }))).toBe(false);
+    expect(accepts((v) => (v.statement.result = { response: 'x'.repeat(100_000) }))).toBe(true);
+    expect(accepts((v) => (v.statement.object.id = 'x'.repeat(2001)))).toBe(false);
+    expect(accepts((v) => (v.statement.result = { response: 42 }))).toBe(false);
   });
 
   test('a statement without an object, or with a non-array parent, is refused', () => {
-    expect(refused((v) => delete (v.statement as Record<string, unknown>).object)).toBe(false);
-    expect(refused((v) => (v.statement.context = { contextActivities: { parent: 'x' } } as never))).toBe(false);
-    expect(refused((v) => ((v as Record<string, unknown>).statement = 'not an object'))).toBe(false);
+    expect(accepts((v) => delete v.statement.object)).toBe(false);
+    expect(accepts((v) => (v.statement.context = { contextActivities: { parent: 'x' } }))).toBe(false);
+    expect(accepts((v) => (v.statement = 'not an object'))).toBe(false);
   });
 });
 
@@ -450,6 +452,24 @@ describe('H5P essays wait for the teacher', () => {
     expect(r).toEqual({ ok: true, outcome: { counted: true, percent: null, passed: false, pending: true, lessonDone: false, courseCompleted: false } });
     expect(results()).toEqual([expect.objectContaining({ status: 'pending', passed: 0, response: 'Mans teksts' })]);
     expect(taskProgress(c).state).toBe('pending');
+  });
+});
+
+describe.skipIf(!samplesPresent)(`the shared sample packages as lesson activities${NEEDS_SAMPLES}`, () => {
+  test('the real H5P.Essay waits for the teacher', async () => {
+    const c = await setUp({ h5p: readSample('valid', 'H5P.Essay.h5p'), passPercent: 60 });
+    expect(getActivity(p.db, c.item(TASK).versionId)?.mainLibrary).toBe('H5P.Essay');
+    const r = record(c, statement(c.contentId, { raw: 3, max: 4, response: 'Atbilde' }));
+    expect(r).toEqual({ ok: true, outcome: expect.objectContaining({ counted: true, pending: true, passed: false, lessonDone: false }) });
+    expect(taskProgress(c).state).toBe('pending');
+  });
+
+  test('the real H5P.MultiChoice is scored by the player', async () => {
+    const c = await setUp({ h5p: readSample('valid', 'H5P.MultiChoice.h5p'), passPercent: 100 });
+    expect(getActivity(p.db, c.item(TASK).versionId)?.mainLibrary).toBe('H5P.MultiChoice');
+    expect(record(c, statement(c.contentId, { raw: 1, max: 2 }))).toEqual({ ok: true, outcome: expect.objectContaining({ counted: true, percent: 50, passed: false }) });
+    expect(record(c, statement(c.contentId, { raw: 2, max: 2 }), { key: KEY_B })).toEqual({ ok: true, outcome: expect.objectContaining({ passed: true, lessonDone: true }) });
+    expect(taskProgress(c)).toMatchObject({ state: 'done', keptPercent: 100, attempts: 2 });
   });
 });
 

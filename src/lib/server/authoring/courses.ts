@@ -7,6 +7,8 @@ import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
 import { storeCourseActivities } from '../courses/activities.ts';
+import { storeH5pPackage } from '../h5p/store.ts';
+import { describeRefusal } from '../h5p/refusal.ts';
 import { diskPackage, loadPackage, memoryPackage, sniffImage, type PackageError } from '../courses/load.ts';
 import { localizedSchema, TRACKS, TRACK_LEVELS } from '../courses/package-schema.ts';
 import { LOCALES } from '../../shared/domain.ts';
@@ -104,14 +106,27 @@ export async function importPackageZip(db: Db, dataDir: string, actor: SessionUs
   if (!id) return { ok: false, code: 'authoring.invalid', errors: [{ file: 'course.yaml', field: 'id', reason: 'missing or not a valid course id' }] };
   const loaded = loadPackage(id, memoryPackage(read.files));
   if (!loaded.ok) return { ok: false, code: 'authoring.invalid', errors: loaded.errors };
-  // H5P activities are validated and stored first (each once by hash); a refused one refuses the import.
-  const refused = await storeCourseActivities(db, dataDir, loaded.course, { userId: actor.id, audit: auditActor(actor) });
-  if (refused.length) return { ok: false, code: 'authoring.invalid', errors: refused };
+  const taken = () =>
+    stmt(db, 'SELECT 1 FROM course WHERE id = @id UNION ALL SELECT 1 FROM course_draft WHERE course_id = @id LIMIT 1').get({ id }) !== undefined &&
+    !canAuthor(db, actor, id);
+  // Checked before anything is stored (and again in the transaction below).
+  if (taken()) return { ok: false, code: 'authoring.courseTaken' };
+  // Every .h5p file of the zip (also one no lesson names yet) is validated and stored first, once by hash;
+  // a refused one refuses the import. Binary files never become text.
+  const who = { userId: actor.id, audit: auditActor(actor) };
+  const refused = await storeCourseActivities(db, dataDir, loaded.course, who);
   const activityFiles = new Map([...loaded.course.activities].map(([rel, a]) => [rel, a.hash]));
+  for (const [rel, content] of read.files) {
+    if (!/\.h5p$/i.test(rel) || activityFiles.has(rel) || refused.length) continue;
+    const stored = await storeH5pPackage(db, dataDir, who, content);
+    if (stored.ok) activityFiles.set(rel, stored.packageHash);
+    else refused.push({ file: `${id}/${rel}`, field: '', reason: `H5P package refused: ${describeRefusal('en', stored)}` });
+  }
+  if (refused.length) return { ok: false, code: 'authoring.invalid', errors: refused };
   return db
     .transaction((): ImportResult => {
       const exists = stmt(db, 'SELECT 1 FROM course WHERE id = @id UNION ALL SELECT 1 FROM course_draft WHERE course_id = @id LIMIT 1').get({ id });
-      if (exists && !canAuthor(db, actor, id)) return { ok: false, code: 'authoring.courseTaken' };
+      if (taken()) return { ok: false, code: 'authoring.courseTaken' };
       const files: DraftFiles = new Map();
       const insertMedia = stmt(db, 'INSERT OR IGNORE INTO media (hash, content_type, bytes, created_at) VALUES (?, ?, ?, ?)');
       for (const [rel, content] of read.files) {
