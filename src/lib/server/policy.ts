@@ -43,6 +43,14 @@ const CAPABILITIES = {
   'gradebook:view': { teacher: 'facility' },
   /** Create courses and edit those one teaches in the browser; publish, roll back, export, import. */
   'courses:author': { teacher: 'any' },
+  /** Record and read career consultations (and the one before release). */
+  'consultations:record': { admin: 'any', education_staff: 'facility' },
+  /** Create and edit programmes (courses offered at a facility with dates, seats, timetable). */
+  'programmes:manage': { admin: 'any', education_staff: 'facility' },
+  /** Place learners: enrol, waiting list, withdraw; record transfers and releases. */
+  'placement:manage': { admin: 'any', education_staff: 'facility' },
+  /** Import the prison register's roster (CSV). */
+  'roster:import': { admin: 'any', education_staff: 'facility' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -109,6 +117,9 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/teach/author', access: 'courses:author' },
   { prefix: '/teach', access: 'teach:access' },
   { prefix: '/staff/learners', access: 'learners:edit' },
+  { prefix: '/staff/roster', access: 'roster:import' },
+  { prefix: '/staff/programmes', access: 'programmes:manage' },
+  { prefix: '/staff/reports', access: 'programmes:manage' },
   { prefix: '/staff', access: 'staff:access' },
   { prefix: '/supervise', access: 'supervise:access' },
   { prefix: '/admin/users', access: 'users:manage' },

@@ -29,6 +29,10 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'learning:study':     ['-',   '-',        '-',        '-',        'any', '-'],
   'gradebook:view':     ['-',   '-',        'facility', '-',        '-',   '-'],
   'courses:author':     ['-',   '-',        'any',      '-',        '-',   '-'],
+  'consultations:record': ['any', 'facility', '-',      '-',        '-',   '-'],
+  'programmes:manage':  ['any', 'facility', '-',        '-',        '-',   '-'],
+  'placement:manage':   ['any', 'facility', '-',        '-',        '-',   '-'],
+  'roster:import':      ['any', 'facility', '-',        '-',        '-',   '-'],
 };
 const expected = (capability: Capability, role: Role): Expect => EXPECTED[capability][ROLE_ORDER.indexOf(role as (typeof ROLE_ORDER)[number])]!;
 
@@ -115,6 +119,7 @@ const ROUTES: Array<[path: string, needs: 'public' | 'signedIn' | Capability]> =
   ['/staff/consultations', 'staff:access'],
   ['/staff/learners', 'learners:edit'],
   ['/staff/learners/12', 'learners:edit'],
+  ['/staff/roster', 'roster:import'],
   ['/supervise', 'supervise:access'],
   ['/admin', 'admin:access'],
   ['/admin/', 'admin:access'],

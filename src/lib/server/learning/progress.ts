@@ -2,6 +2,7 @@ import { stmt, type Db } from '../db.ts';
 import { appendAudit } from '../audit.ts';
 import { getCourseItems, getQuizVersion, type Course, type CourseItem, type PassRules } from '../courses/catalog.ts';
 import { completeEnrolment } from './enrolments.ts';
+import { completePlacementsIfDone } from '../placement/placements.ts';
 
 /**
  * A learner's progress in a course: per item (done, quiz kept score,
@@ -167,6 +168,8 @@ export function recordCompletionIfDue(db: Db, learnerId: number, course: Pick<Co
     JSON.stringify(progress.evidence),
   );
   completeEnrolment(db, learnerId, course.id, now);
+  // A programme whose every course is now completed is completed too.
+  completePlacementsIfDone(db, learnerId, now);
   const facilityId = stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(learnerId) as number | null;
   appendAudit(
     db,
