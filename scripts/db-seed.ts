@@ -3,6 +3,8 @@ import { openMigrated } from './lib/database.ts';
 import { formatAccounts } from './lib/accounts.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
 import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
+import { seedDemoConsultations } from '../src/lib/server/seed/demo-consultations.ts';
+import { seedDemoProgrammes } from '../src/lib/server/seed/demo-programmes.ts';
 import { syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 
@@ -15,5 +17,7 @@ if (!isEmpty(db)) {
 const accounts = await seedDemo(db);
 await syncCourses(db, coursesDir(), dataDir);
 seedDemoLearning(db);
+seedDemoConsultations(db);
+seedDemoProgrammes(db);
 db.close();
 console.log(`${file}: demo data added.\n\n${formatAccounts(accounts)}`);

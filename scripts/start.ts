@@ -6,6 +6,8 @@ import { serve } from './server.ts';
 import { demoAccounts, hasDemo, isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
 import { createFirstAdmin } from '../src/lib/server/seed/first-admin.ts';
 import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
+import { seedDemoConsultations } from '../src/lib/server/seed/demo-consultations.ts';
+import { seedDemoProgrammes } from '../src/lib/server/seed/demo-programmes.ts';
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 import { cleanupH5pOrphans } from '../src/lib/server/h5p/content.ts';
@@ -27,6 +29,8 @@ if (isEmpty(db)) {
     console.log('Empty database: adding the demo data…');
     await seedDemo(db);
     seedDemoLearning(db);
+    seedDemoConsultations(db);
+    seedDemoProgrammes(db);
   }
 }
 const demo = hasDemo(db);
