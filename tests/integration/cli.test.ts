@@ -136,3 +136,79 @@ describe('npm run db:migrate', () => {
     expect(count(file, 'SELECT count(*) FROM schema_migration')).toBe(migrations);
   });
 });
+
+describe('npm run roster:import', () => {
+  const SAMPLE = path.resolve(import.meta.dirname, '../../docs/roster-sample.csv');
+  const HEADER = 'inmate_number,surname,given_names,birth_year,facility_code,expected_release_date,education_level,latvian_level,preferred_language';
+  let dir: string;
+  let file: string;
+  const learners = () => count(file, 'SELECT count(*) FROM learner');
+  const imports = () => count(file, "SELECT count(*) FROM audit_log WHERE action = 'roster.import'");
+  const write = (name: string, text: string) => {
+    const target = path.join(dir, name);
+    fs.writeFileSync(target, text);
+    return target;
+  };
+  beforeAll(() => {
+    // A copy of the seeded demo (five facilities, 40 learners).
+    dir = newDir();
+    file = path.join(dir, 'tilts.db');
+    const live = new Database(server.databaseFile, { readonly: true });
+    live.prepare('VACUUM INTO ?').run(file);
+    live.close();
+  });
+
+  test('--dry-run reports the sample file row by row and saves nothing (exit 0)', async () => {
+    const before = learners();
+    const result = await runNpm('roster:import', [SAMPLE, '--dry-run'], { TILTS_DATA_DIR: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('dry run');
+    expect(result.stdout).toContain('9 created, 0 updated, 0 unchanged, 0 transferred, 0 refused');
+    expect(learners()).toBe(before);
+    expect(imports()).toBe(0);
+  });
+
+  test('imports the sample (exit 0), and the same file again changes nothing', async () => {
+    const before = learners();
+    const first = await runNpm('roster:import', [SAMPLE], { TILTS_DATA_DIR: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('9 created');
+    expect(learners()).toBe(before + 9);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT surname, given_names FROM learner WHERE inmate_number = ?').get('260104')).toEqual({ surname: 'Петрова', given_names: 'Светлана Игоревна' });
+    db.close();
+    const again = await runNpm('roster:import', [SAMPLE], { TILTS_DATA_DIR: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('0 created, 0 updated, 9 unchanged, 0 transferred, 0 refused');
+    expect(learners()).toBe(before + 9);
+    expect(imports()).toBe(2);
+  });
+
+  test('exits 1 listing each refused row by row number, column and reason; the valid rows are imported', async () => {
+    const before = learners();
+    const roster = write(
+      'partly-bad.csv',
+      [HEADER, '270001,Kalns,Pēteris,1990,OLA,2027-01-31,basic,B1,lv', '270002,Lapa,Anna,1992,XYZ,2027-01-31,basic,B1,lv', '270003,Sīle,Ēriks,1985,OLA,31.01.2027,basic,B1,lv'].join('\n'),
+    );
+    const result = await runNpm('roster:import', [roster], { TILTS_DATA_DIR: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('row 3, facility_code: There is no facility with the code XYZ.');
+    expect(result.stdout).toMatch(/row 4, expected_release_date: .*YYYY-MM-DD/);
+    expect(result.stdout).toContain('1 created, 0 updated, 0 unchanged, 0 transferred, 2 refused');
+    expect(learners()).toBe(before + 1);
+  });
+
+  test('exits 2 for a file that is not a roster or cannot be read, and imports nothing', async () => {
+    const before = [learners(), imports()];
+    const noColumn = write('no-column.csv', 'inmate_number,surname\n270010,Kalns\n');
+    const result = await runNpm('roster:import', [noColumn], { TILTS_DATA_DIR: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/lacks these columns: given_names, birth_year/);
+    const missing = await runNpm('roster:import', [path.join(dir, 'nowhere.csv')], { TILTS_DATA_DIR: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ENOENT');
+    const usage = await runNpm('roster:import', [], { TILTS_DATA_DIR: dir });
+    expect(usage.code).toBe(2);
+    expect([learners(), imports()]).toEqual(before);
+  });
+});

@@ -98,6 +98,8 @@ const ROWS: Row[] = [
   { file: 'admin/audit/index.astro', method: 'POST', url: '/admin/audit', expect: only({ admin: 'page' }) },
   { file: 'staff/learners/index.astro', method: 'GET', url: '/staff/learners', expect: only({ admin: 'page', education_staff: 'page' }) },
   { file: 'staff/learners/new.astro', method: 'GET', url: '/staff/learners/new', expect: only({ admin: 'page', education_staff: 'page' }) },
+  // Roster import: admins for every facility, education staff for their own (the rows say which).
+  { file: 'staff/roster.astro', method: 'GET', url: '/staff/roster', expect: only({ admin: 'page', education_staff: 'page' }) },
   // Learner 1 is at Olaine, like the education staff member ieva.ozola; learner 35 is at Iļģuciems.
   { file: 'staff/learners/[id].astro', method: 'GET', url: '/staff/learners/1', expect: only({ admin: 'page', education_staff: 'page' }) },
   {
@@ -110,6 +112,40 @@ const ROWS: Row[] = [
     file: 'staff/learners/[id].astro',
     method: 'GET',
     url: '/staff/learners/99999',
+    expect: only({ admin: 'notFound', education_staff: 'notFound' }),
+  },
+  // Consultations: learner 1 (204101, Olaine) and learner 31 (205211, Iļģuciems) have demo consultations
+  // ({consultationOla}, {consultationIlg}); learner 35 (Iļģuciems) is not ieva.ozola's.
+  { file: 'staff/learners/[id]/consultations/new.astro', method: 'GET', url: '/staff/learners/1/consultations/new', expect: only({ admin: 'page', education_staff: 'page' }) },
+  {
+    file: 'staff/learners/[id]/consultations/new.astro',
+    method: 'GET',
+    url: '/staff/learners/35/consultations/new',
+    expect: only({ admin: 'page', education_staff: 'notFound' }),
+  },
+  {
+    file: 'staff/learners/[id]/consultations/[consultationId].astro',
+    method: 'GET',
+    url: '/staff/learners/1/consultations/{consultationOla}',
+    expect: only({ admin: 'page', education_staff: 'page' }),
+  },
+  {
+    file: 'staff/learners/[id]/consultations/[consultationId].astro',
+    method: 'GET',
+    url: '/staff/learners/31/consultations/{consultationIlg}',
+    expect: only({ admin: 'page', education_staff: 'notFound' }),
+  },
+  // Another learner's consultation under this learner's address.
+  {
+    file: 'staff/learners/[id]/consultations/[consultationId].astro',
+    method: 'GET',
+    url: '/staff/learners/1/consultations/{consultationIlg}',
+    expect: only({ admin: 'notFound', education_staff: 'notFound' }),
+  },
+  {
+    file: 'staff/learners/[id]/consultations/[consultationId].astro',
+    method: 'GET',
+    url: '/staff/learners/1/consultations/not-a-number',
     expect: only({ admin: 'notFound', education_staff: 'notFound' }),
   },
   // Learning: learner 204101 is enrolled in latviesu-a2-darbs, not in pavara-palidzes-pamati.
@@ -172,6 +208,17 @@ const ROWS: Row[] = [
   { file: 'teach/author/[courseId]/lesson.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/lesson?path=none.md', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/author/[courseId]/quiz.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/quiz?path=none.quiz.yaml', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/author/[courseId]/export.zip.ts', method: 'GET', url: '/teach/author/no-such-course/export.zip', expect: only({ teacher: 'notFound' }) },
+  // Programmes: education staff of the programme's prison and admins. Demo programmes 1–3 are at Olaine, 4 at Iļģuciems.
+  { file: 'staff/programmes/index.astro', method: 'GET', url: '/staff/programmes', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/programmes/new.astro', method: 'GET', url: '/staff/programmes/new', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/programmes/[id]/index.astro', method: 'GET', url: '/staff/programmes/1', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/programmes/[id]/index.astro', method: 'GET', url: '/staff/programmes/4', expect: only({ admin: 'page', education_staff: 'notFound' }) },
+  { file: 'staff/programmes/[id]/index.astro', method: 'GET', url: '/staff/programmes/999', expect: only({ admin: 'notFound', education_staff: 'notFound' }) },
+  { file: 'staff/reports/index.astro', method: 'GET', url: '/staff/reports', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/reports/programmes.csv.ts', method: 'GET', url: '/staff/reports/programmes.csv?from=2026-01-01&to=2026-12-31', expect: only({ admin: 'page', education_staff: 'page' }) },
+  // Placement of one learner: learner 1 is at Olaine (ieva.ozola's), learner 35 at Iļģuciems.
+  { file: 'staff/learners/[id]/placement.astro', method: 'GET', url: '/staff/learners/1/placement', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/learners/[id]/placement.astro', method: 'GET', url: '/staff/learners/35/placement', expect: only({ admin: 'page', education_staff: 'notFound' }) },
   // Course pictures, by content hash: for anyone signed in.
   { file: 'media/[hash].ts', method: 'GET', url: '/media/{mediaHash}', expect: signedInOnly('page') },
   { file: 'media/[hash].ts', method: 'GET', url: '/media/' + '0'.repeat(64), expect: signedInOnly('notFound') },
@@ -252,6 +299,9 @@ beforeAll(async () => {
     db.prepare("SELECT id FROM course_item WHERE course_id = 'latviesu-a2-darbs' AND kind = 'lesson' ORDER BY module_position, position LIMIT 1").pluck().get(),
   );
   placeholders.mediaHash = String(db.prepare('SELECT hash FROM media LIMIT 1').pluck().get());
+  const firstConsultation = db.prepare('SELECT min(c.id) FROM consultation c JOIN learner l ON l.id = c.learner_id WHERE l.inmate_number = ?').pluck();
+  placeholders.consultationOla = String(firstConsultation.get('204101'));
+  placeholders.consultationIlg = String(firstConsultation.get('205211'));
   db.close();
   clients.set('anonymous', new Client(server.baseUrl));
   for (const role of ROLES) clients.set(role, await signedIn(server.baseUrl, ROLE_ACCOUNT[role]));

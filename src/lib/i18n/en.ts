@@ -504,6 +504,8 @@ export const en = {
   'h5p.preloadedFileMissing': 'A library file is missing from the package: {detail}.',
   'h5p.mainLibraryMissing': 'The main library of the activity is not in the package: {detail}.',
   'h5p.libraryMissing': 'The package needs a library that it does not contain: {detail}.',
+  'lifecycle.useTransfer': "To move the learner to another prison, use “Transfer to another prison” below.",
+  'lifecycle.useRelease': "The status changes with “Release” or “Transfer” below.",
   'report.title': "Programme figures",
   'report.period': "Period",
   'report.from': "From (YYYY-MM-DD)",

@@ -506,6 +506,8 @@ export const lv: Record<MessageKey, string> = {
   'h5p.preloadedFileMissing': 'Pakotnē trūkst bibliotēkas faila: {detail}.',
   'h5p.mainLibraryMissing': 'Pakotnē nav aktivitātes galvenās bibliotēkas: {detail}.',
   'h5p.libraryMissing': 'Pakotnei vajadzīga bibliotēka, kuras tajā nav: {detail}.',
+  'lifecycle.useTransfer': "Lai pārvestu izglītojamo uz citu cietumu, izmantojiet “Pārvešana uz citu cietumu” zemāk.",
+  'lifecycle.useRelease': "Statuss mainās ar “Atbrīvošana” vai “Pārvešana” zemāk.",
   'report.title': "Programmu skaitļi",
   'report.period': "Periods",
   'report.from': "No (GGGG-MM-DD)",

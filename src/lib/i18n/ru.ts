@@ -506,6 +506,8 @@ export const ru: Record<MessageKey, string> = {
   'h5p.preloadedFileMissing': 'В пакете не хватает файла библиотеки: {detail}.',
   'h5p.mainLibraryMissing': 'В пакете нет главной библиотеки упражнения: {detail}.',
   'h5p.libraryMissing': 'Пакету нужна библиотека, которой в нём нет: {detail}.',
+  'lifecycle.useTransfer': "Чтобы перевести учащегося в другую тюрьму, используйте «Перевод в другую тюрьму» ниже.",
+  'lifecycle.useRelease': "Статус меняется через «Освобождение» или «Перевод» ниже.",
   'report.title': "Показатели программ",
   'report.period': "Период",
   'report.from': "С (ГГГГ-ММ-ДД)",

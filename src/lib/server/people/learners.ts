@@ -1,5 +1,5 @@
 import { stmt, type Db } from '../db.ts';
-import { appendAudit } from '../audit.ts';
+import { appendAudit, type AuditActor } from '../audit.ts';
 import { generatePin, hashSecret } from '../password.ts';
 import { can, facilitiesFor } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
@@ -103,10 +103,21 @@ export function getLearnerForUser(db: Db, userId: number): Learner | null {
   return row ? toLearner(row) : null;
 }
 
+/** Where a learner stands with placement (the education staff's working lists). */
+export const PLACEMENT_FILTERS = ['noConsultation', 'waiting', 'enrolled', 'releasingUnplaced'] as const;
+export type PlacementFilter = (typeof PLACEMENT_FILTERS)[number];
+
 export interface LearnerFilter {
   facilityId?: number | undefined;
   status?: LearnerStatus | undefined;
   q?: string | undefined;
+  /**
+   * noConsultation: in custody, no career consultation yet; waiting: on a waiting list;
+   * enrolled: in a programme; releasingUnplaced: release within 90 days of `today` and in no programme.
+   */
+  placement?: PlacementFilter | undefined;
+  /** YYYY-MM-DD; defaults to the current date. */
+  today?: string | undefined;
 }
 
 /** Learners in the facilities where the actor may see learners. */
@@ -118,6 +129,18 @@ export function listLearners(db: Db, actor: SessionUser, filter: LearnerFilter =
   if (scope !== 'all') where.push(`u.facility_id IN (${scope.map(Number).join(',')})`);
   if (filter.facilityId) (where.push('u.facility_id = @facility'), (params.facility = filter.facilityId));
   if (filter.status) (where.push('l.status = @status'), (params.status = filter.status));
+  if (filter.placement) {
+    const open = (status: string) => `EXISTS (SELECT 1 FROM placement p WHERE p.learner_id = l.id AND p.status = '${status}')`;
+    if (filter.placement === 'noConsultation') where.push("l.status = 'in_custody' AND NOT EXISTS (SELECT 1 FROM consultation c WHERE c.learner_id = l.id AND c.kind = 'career')");
+    else if (filter.placement === 'waiting') where.push(open('waitlisted'));
+    else if (filter.placement === 'enrolled') where.push(open('enrolled'));
+    else {
+      const today = filter.today ?? new Date().toISOString().slice(0, 10);
+      params.today = today;
+      params.in90 = new Date(Date.parse(`${today}T00:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10);
+      where.push(`l.status = 'in_custody' AND l.expected_release_date BETWEEN @today AND @in90 AND NOT ${open('enrolled')}`);
+    }
+  }
   if (filter.q) {
     where.push("(l.surname LIKE @q ESCAPE '\\' OR l.given_names LIKE @q ESCAPE '\\' OR l.inmate_number LIKE @q ESCAPE '\\')");
     params.q = '%' + filter.q.replace(/[%_\\]/g, (c) => '\\' + c) + '%';
@@ -126,6 +149,68 @@ export function listLearners(db: Db, actor: SessionUser, filter: LearnerFilter =
   return (stmt(db, `${SELECT_LEARNER} ${clause} ORDER BY l.surname, l.given_names LIMIT 500`).all(params) as LearnerRow[]).map(
     toLearner,
   );
+}
+
+/**
+ * Writes a new learner: the learner account (role learner, signs in with the
+ * inmate number), the record, the admission among the learner's moves and
+ * the `learner.create` audit entry. Shared by the admission form and the
+ * roster import: the caller has checked the actor's rights and that the
+ * inmate number is free, and calls it inside its transaction.
+ */
+export function insertLearner(
+  db: Db,
+  actor: AuditActor,
+  input: LearnerInput & { inmateNumber: string },
+  secretHash: string,
+  options: { reason?: string; details?: Record<string, unknown> } = {},
+  now = new Date(),
+): number {
+  const at = now.toISOString();
+  const userId = Number(
+    stmt(
+      db,
+      `INSERT INTO user (role, username, display_name, facility_id, secret_hash, preferred_locale, created_at, updated_at)
+       VALUES ('learner', NULL, ?, ?, ?, ?, ?, ?)`,
+    ).run(`${input.givenNames} ${input.surname}`, input.facilityId, secretHash, input.preferredLocale, at, at).lastInsertRowid,
+  );
+  const id = Number(
+    stmt(
+      db,
+      `INSERT INTO learner (user_id, inmate_number, surname, given_names, birth_year, education_level, latvian_level,
+         expected_release_date, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      userId,
+      input.inmateNumber,
+      input.surname,
+      input.givenNames,
+      input.birthYear,
+      input.educationLevel,
+      input.latvianLevel,
+      input.expectedReleaseDate,
+      input.status,
+      at,
+      at,
+    ).lastInsertRowid,
+  );
+  stmt(
+    db,
+    "INSERT INTO learner_move (learner_id, from_facility_id, to_facility_id, kind, on_date, reason, actor_id, at) VALUES (?, NULL, ?, 'admission', ?, ?, ?, ?)",
+  ).run(id, input.facilityId, at.slice(0, 10), options.reason ?? null, actor.id, at);
+  appendAudit(
+    db,
+    {
+      actor,
+      action: 'learner.create',
+      targetType: 'learner',
+      targetId: id,
+      facilityId: input.facilityId,
+      details: { inmateNumber: input.inmateNumber, ...options.details },
+    },
+    now,
+  );
+  return id;
 }
 
 /** Admits a learner with a new PIN, returned once for staff to hand over. */
@@ -142,42 +227,7 @@ export async function createLearner(
       if (stmt(db, 'SELECT 1 FROM learner WHERE inmate_number = ?').get(input.inmateNumber)) {
         return { ok: false as const, code: 'learner.inmateNumberTaken' as const };
       }
-      const now = new Date().toISOString();
-      const userId = Number(
-        stmt(
-          db,
-          `INSERT INTO user (role, username, display_name, facility_id, secret_hash, preferred_locale, created_at, updated_at)
-           VALUES ('learner', NULL, ?, ?, ?, ?, ?, ?)`,
-        ).run(`${input.givenNames} ${input.surname}`, input.facilityId, hash, input.preferredLocale, now, now).lastInsertRowid,
-      );
-      const id = Number(
-        stmt(
-          db,
-          `INSERT INTO learner (user_id, inmate_number, surname, given_names, birth_year, education_level, latvian_level,
-             expected_release_date, status, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          userId,
-          input.inmateNumber,
-          input.surname,
-          input.givenNames,
-          input.birthYear,
-          input.educationLevel,
-          input.latvianLevel,
-          input.expectedReleaseDate,
-          input.status,
-          now,
-          now,
-        ).lastInsertRowid,
-      );
-      appendAudit(db, {
-        actor: auditActor(actor),
-        action: 'learner.create',
-        targetType: 'learner',
-        targetId: id,
-        facilityId: input.facilityId,
-        details: { inmateNumber: input.inmateNumber },
-      });
+      const id = insertLearner(db, auditActor(actor), input, hash);
       return { ok: true as const, learner: learnerById(db, id)!, pin };
     })
     .immediate();
