@@ -13,6 +13,7 @@ describe('configuration', () => {
     expect(c.sessionMaxMs).toBe(12 * 60 * MIN);
     expect(c.publicOrigin).toBeNull();
     expect(c.secureCookies).toBe('auto');
+    expect(c.consultationMonths).toBe(6);
   });
 
   test('values from the environment are read and converted', () => {
@@ -23,6 +24,7 @@ describe('configuration', () => {
       TILTS_SESSION_MAX_HOURS: '8',
       TILTS_PUBLIC_ORIGIN: 'https://tilts.example.lv/some/path',
       TILTS_SECURE_COOKIES: 'true',
+      TILTS_CONSULTATION_MONTHS: '3',
     });
     expect(c).toMatchObject({
       dataDir: '/srv/tilts',
@@ -31,6 +33,7 @@ describe('configuration', () => {
       sessionMaxMs: 8 * 60 * MIN,
       publicOrigin: 'https://tilts.example.lv',
       secureCookies: 'true',
+      consultationMonths: 3,
     });
   });
 
@@ -40,6 +43,7 @@ describe('configuration', () => {
     ['TILTS_SESSION_MAX_HOURS', '1000'],
     ['TILTS_PUBLIC_ORIGIN', 'not a url'],
     ['TILTS_SECURE_COOKIES', 'yes'],
+    ['TILTS_CONSULTATION_MONTHS', '0'],
   ])('a bad %s (%j) stops the server with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`Invalid configuration:[\\s\\S]*${name}`));
   });
