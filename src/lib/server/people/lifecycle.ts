@@ -85,7 +85,7 @@ export function transferLearner(
       now,
     );
     return { ok: true, closedPlacements: closed };
-  })();
+  }).immediate();
 }
 
 /**
@@ -134,7 +134,7 @@ export function releaseLearner(
       now,
     );
     return { ok: true, closedPlacements: closed };
-  })();
+  }).immediate();
 }
 
 export interface LearnerMove {

@@ -105,6 +105,13 @@ export function listPlacementsOfLearner(db: Db, learnerId: number): Placement[] 
   return (stmt(db, `${SELECT} WHERE p.learner_id = ? ORDER BY p.id DESC`).all(learnerId) as Row[]).map(toPlacement);
 }
 
+/** Seats on offer to waiting learners other than `learnerId` (held for them until staff confirm). */
+export function seatsOffered(db: Db, programmeId: number, learnerId: number | null = null): number {
+  return stmt(db, "SELECT count(*) FROM placement WHERE programme_id = ? AND status = 'waitlisted' AND offered_at IS NOT NULL AND learner_id IS NOT ?")
+    .pluck()
+    .get(programmeId, learnerId) as number;
+}
+
 /** Enrolled learners of a programme, by name. */
 export function listEnrolled(db: Db, programmeId: number): Placement[] {
   return (stmt(db, `${SELECT} WHERE p.programme_id = ? AND p.status = 'enrolled' ORDER BY l.surname, l.given_names`).all(programmeId) as Row[]).map(toPlacement);
@@ -226,9 +233,24 @@ function endPlacement(
   const at = now.toISOString();
   const outcome = placement.status === 'enrolled' ? JSON.stringify(outcomeOf(db, placement.learner_id, placement.programme_id)) : null;
   stmt(db, 'UPDATE placement SET status = ?, status_at = ?, reason = ?, outcome_json = ?, offered_at = NULL WHERE id = ?').run(to, at, reason, outcome, placement.id);
-  // The programme's course enrolments end the same way (a completed course stays completed).
+  // The programme's course enrolments end the same way (a completed course stays completed), except a
+  // course another programme of the learner still in progress needs: that one moves to that programme.
   const courseStatus = to === 'completed' ? 'completed' : to;
-  stmt(db, "UPDATE enrolment SET status = ?, status_at = ? WHERE placement_id = ? AND status IN ('waitlisted', 'enrolled')").run(courseStatus, at, placement.id);
+  const open = stmt(db, "SELECT id, course_id FROM enrolment WHERE placement_id = ? AND status IN ('waitlisted', 'enrolled')").all(placement.id) as Array<{
+    id: number;
+    course_id: string;
+  }>;
+  for (const e of open) {
+    const other = stmt(
+      db,
+      `SELECT p.id FROM placement p JOIN programme_course c ON c.programme_id = p.programme_id
+       WHERE p.learner_id = ? AND p.status = 'enrolled' AND p.id != ? AND c.course_id = ? LIMIT 1`,
+    )
+      .pluck()
+      .get(placement.learner_id, placement.id, e.course_id) as number | undefined;
+    if (other !== undefined) stmt(db, 'UPDATE enrolment SET placement_id = ? WHERE id = ?').run(other, e.id);
+    else stmt(db, 'UPDATE enrolment SET status = ?, status_at = ? WHERE id = ?').run(courseStatus, at, e.id);
+  }
   recordEvent(db, placement.id, placement.status, to, reason, actorId, at);
   offerNextSeat(db, placement.programme_id, now);
 }
@@ -287,9 +309,11 @@ export function lastConsultationOn(db: Db, learnerId: number): string | null {
 
 /** The first day a consultation still counts for an enrolment made `now`. */
 export function consultationCutoff(now: Date, months = DEFAULT_CONSULTATION_MONTHS): string {
-  const d = new Date(now);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  return d.toISOString().slice(0, 10);
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth() - months;
+  // The same day `months` earlier, or the last day of that month when it is shorter (31 August → 28 February).
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(now.getUTCDate(), lastDay))).toISOString().slice(0, 10);
 }
 
 /** Does the learner's latest consultation recommend a direction this programme serves? */

@@ -6,7 +6,7 @@ import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
 import { EDUCATION_LEVELS, LATVIAN_LEVELS, LOCALES, type EducationLevel, type LatvianLevel, type Locale } from '../../shared/domain.ts';
 import { INTERESTS, parseInterests, type Interest } from './interests.ts';
-import { seatsTaken } from './placements.ts';
+import { offerNextSeat, seatsTaken } from './placements.ts';
 
 /**
  * Programmes: a course, or an ordered sequence of courses, offered at one
@@ -50,7 +50,14 @@ export const slotSchema = z
   .object({ day: z.number().int().min(1).max(7), from: time, to: time })
   .refine((s) => s.from < s.to, { path: ['to'], error: 'programme.slotOrder' });
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date' }).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { error: 'validation.date' });
+// A real calendar day: it must read back unchanged (Date.parse would turn 30 February into 2 March).
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date' })
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+  }, { error: 'validation.date' });
 
 export const programmeInputSchema = z
   .object({
@@ -143,7 +150,7 @@ export function listProgrammes(db: Db, actor: SessionUser, filter: { facilityId?
   if (scope !== 'all') where.push(`g.facility_id IN (${scope.map(Number).join(',')})`);
   if (filter.facilityId !== undefined) (where.push('g.facility_id = @facility'), (params.facility = filter.facilityId));
   if (filter.status) (where.push('g.status = @status'), (params.status = filter.status));
-  const rows = stmt(db, `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.status, g.starts_on, g.title`).all(params) as Row[];
+  const rows = stmt(db, `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.status = 'closed', g.starts_on, g.title`).all(params) as Row[];
   return rows.map((r) => toProgramme(db, r));
 }
 
@@ -234,6 +241,8 @@ export function updateProgramme(db: Db, actor: SessionUser, id: number, input: P
          WHERE id = @id`,
       ).run({ ...columns(input), at: now.toISOString(), id });
       writeLinks(db, id, input);
+      // More seats, or the programme opened again: offer the free seats to those waiting.
+      while (offerNextSeat(db, id, now) !== null);
       const after = getProgrammeById(db, id)!;
       const changed = Object.fromEntries(
         (Object.keys(input) as Array<keyof ProgrammeInput>)

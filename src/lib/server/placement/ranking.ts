@@ -1,7 +1,7 @@
 import { stmt, type Db } from '../db.ts';
 import { EDUCATION_LEVELS, LATVIAN_LEVELS, type EducationLevel, type LatvianLevel } from '../../shared/domain.ts';
 import { parseInterests, type Interest } from './interests.ts';
-import { canFinish, consultationCutoff, DEFAULT_CONSULTATION_MONTHS, lastConsultationOn } from './placements.ts';
+import { canFinish, consultationCutoff, DEFAULT_CONSULTATION_MONTHS, lastConsultationOn, seatsOffered } from './placements.ts';
 import { listOpenProgrammes, programmesClash, type Programme } from './programmes.ts';
 
 /**
@@ -121,7 +121,8 @@ export function rankProgrammes(db: Db, learner: LearnerForPlacement, now = new D
       reasons.push({ kind: 'clash', ok: false, programmeTitle: clash.title });
       blocked = true;
     }
-    const left = programme.seats - programme.seatsTaken;
+    // A seat on offer to someone else on the waiting list is held for them.
+    const left = programme.seats - programme.seatsTaken - seatsOffered(db, programme.id, learner.id);
     reasons.push({ kind: 'seats', ok: left > 0, left: Math.max(0, left), waiting: programme.waiting });
     const status = open.get(programme.id);
     if (status) reasons.push({ kind: 'already', ok: false, status });
