@@ -7,6 +7,7 @@ const ROLE_NAMES: Record<DemoAccount['role'], string> = {
   supervisor: 'supervisor',
   learner: 'learner (inmate number + PIN)',
   released: 'released person',
+  consultant: 'employment-agency (NVA) consultant',
 };
 
 /** The demo accounts as a plain table for the terminal. */

@@ -27,6 +27,8 @@ export const ACCOUNTS = {
   andrisVitols: { kind: 'staff', username: 'andris.vitols', password: 'tilts-uzraugs-2026' },
   /** Supervisor, DAU; Russian by default. */
   olgaIvanova: { kind: 'staff', username: 'olga.ivanova', password: 'tilts-uzraugs-2026' },
+  /** Employment-agency (NVA) consultant at Olaine. */
+  annaKaleja: { kind: 'staff', username: 'anna.kaleja', password: 'tilts-nva-2026' },
   /** Released person (portal). */
   raivisCelmins: { kind: 'staff', username: 'raivis.celmins', password: 'tilts-portals-2026' },
   /** Learner at Olaine: /staff/learners/1. */
@@ -43,6 +45,7 @@ export const ROLE_ACCOUNT: Record<Role, Credentials> = {
   supervisor: ACCOUNTS.andrisVitols,
   admin: ACCOUNTS.admin,
   released: ACCOUNTS.raivisCelmins,
+  consultant: ACCOUNTS.annaKaleja,
 };
 
 /** Where each role lands after signing in. */
@@ -53,6 +56,7 @@ export const HOME: Record<Role, string> = {
   supervisor: '/supervise',
   learner: '/learn',
   released: '/portal',
+  consultant: '/consult',
 };
 
 /** The demo learner with this id (ids follow the seed order: inmate number 204101 + 37 per learner). */

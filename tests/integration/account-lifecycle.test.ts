@@ -93,7 +93,8 @@ test('a learner whom staff record as released is signed out at once, told that s
   // Learner 2 (inmate number 204138) is at Olaine (facility 1), like ieva.ozola.
   const learner = await signedIn(server.baseUrl, { kind: 'learner', inmateNumber: '204138', pin: ACCOUNTS.learnerOla.pin });
   const ieva = await signedIn(server.baseUrl, ACCOUNTS.ievaOzola);
-  const reply = await ieva.post('/staff/learners/2', {
+  // The record form does not change the status; the release step does (it also closes programmes).
+  const viaRecord = await ieva.post('/staff/learners/2', {
     intent: 'update',
     surname: 'Kalniņš',
     givenNames: 'Edgars',
@@ -105,8 +106,12 @@ test('a learner whom staff record as released is signed out at once, told that s
     status: 'released',
     preferredLocale: 'lv',
   });
+  expect(viaRecord.status).toBe(400);
+  expect(visibleText(viaRecord.body)).toContain(t('lv', 'lifecycle.useRelease'));
+  expect((await learner.get('/learn')).status).toBe(200);
+  const reply = await ieva.post('/staff/learners/2', { intent: 'release', onDate: '', reason: '', confirm: '1' });
   expect(reply.status).toBe(200);
-  expect(visibleText(reply.body)).toContain(t('lv', 'common.saved'));
+  expect(visibleText(reply.body)).toContain(t('lv', 'lifecycle.released'));
   const after = await learner.get('/learn');
   expect(after.status).toBe(303);
   const location = new URL(after.location!, server.baseUrl);

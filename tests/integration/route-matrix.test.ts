@@ -73,7 +73,21 @@ const ROWS: Row[] = [
     file: 'account/index.astro',
     method: 'GET',
     url: '/account',
-    expect: only({ admin: 'page', education_staff: 'page', teacher: 'page', supervisor: 'page' }),
+    expect: only({ admin: 'page', education_staff: 'page', teacher: 'page', supervisor: 'page', consultant: 'page' }),
+  },
+  // The employment-agency consultant (anna.kaleja, Olaine): learners of her prison and their consultations.
+  { file: 'consult/index.astro', method: 'GET', url: '/consult', expect: only({ consultant: 'page' }) },
+  {
+    file: 'staff/learners/[id]/consultations/index.astro',
+    method: 'GET',
+    url: '/staff/learners/1/consultations',
+    expect: only({ admin: 'page', education_staff: 'page', consultant: 'page' }),
+  },
+  {
+    file: 'staff/learners/[id]/consultations/index.astro',
+    method: 'GET',
+    url: '/staff/learners/35/consultations',
+    expect: only({ admin: 'page', education_staff: 'notFound', consultant: 'notFound' }),
   },
   { file: 'learn/index.astro', method: 'GET', url: '/learn', expect: only({ learner: 'page' }) },
   { file: 'teach/index.astro', method: 'GET', url: '/teach', expect: only({ teacher: 'page' }) },
@@ -116,37 +130,37 @@ const ROWS: Row[] = [
   },
   // Consultations: learner 1 (204101, Olaine) and learner 31 (205211, Iļģuciems) have demo consultations
   // ({consultationOla}, {consultationIlg}); learner 35 (Iļģuciems) is not ieva.ozola's.
-  { file: 'staff/learners/[id]/consultations/new.astro', method: 'GET', url: '/staff/learners/1/consultations/new', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/learners/[id]/consultations/new.astro', method: 'GET', url: '/staff/learners/1/consultations/new', expect: only({ admin: 'page', education_staff: 'page', consultant: 'page' }) },
   {
     file: 'staff/learners/[id]/consultations/new.astro',
     method: 'GET',
     url: '/staff/learners/35/consultations/new',
-    expect: only({ admin: 'page', education_staff: 'notFound' }),
+    expect: only({ admin: 'page', education_staff: 'notFound', consultant: 'notFound' }),
   },
   {
     file: 'staff/learners/[id]/consultations/[consultationId].astro',
     method: 'GET',
     url: '/staff/learners/1/consultations/{consultationOla}',
-    expect: only({ admin: 'page', education_staff: 'page' }),
+    expect: only({ admin: 'page', education_staff: 'page', consultant: 'page' }),
   },
   {
     file: 'staff/learners/[id]/consultations/[consultationId].astro',
     method: 'GET',
     url: '/staff/learners/31/consultations/{consultationIlg}',
-    expect: only({ admin: 'page', education_staff: 'notFound' }),
+    expect: only({ admin: 'page', education_staff: 'notFound', consultant: 'notFound' }),
   },
   // Another learner's consultation under this learner's address.
   {
     file: 'staff/learners/[id]/consultations/[consultationId].astro',
     method: 'GET',
     url: '/staff/learners/1/consultations/{consultationIlg}',
-    expect: only({ admin: 'notFound', education_staff: 'notFound' }),
+    expect: only({ admin: 'notFound', education_staff: 'notFound', consultant: 'notFound' }),
   },
   {
     file: 'staff/learners/[id]/consultations/[consultationId].astro',
     method: 'GET',
     url: '/staff/learners/1/consultations/not-a-number',
-    expect: only({ admin: 'notFound', education_staff: 'notFound' }),
+    expect: only({ admin: 'notFound', education_staff: 'notFound', consultant: 'notFound' }),
   },
   // Learning: learner 204101 is enrolled in latviesu-a2-darbs, not in pavara-palidzes-pamati.
   { file: 'learn/courses/[courseId]/index.astro', method: 'GET', url: '/learn/courses/latviesu-a2-darbs', expect: only({ learner: 'page' }) },

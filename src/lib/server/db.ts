@@ -49,10 +49,22 @@ export function migrate(db: Db, dir: string): MigrationResult {
     const version = Number(file.slice(0, 4));
     if (done.has(version)) continue;
     const sql = fs.readFileSync(path.join(dir, file), 'utf8');
-    db.transaction(() => {
-      db.exec(sql);
-      record.run(version, file, new Date().toISOString());
-    }).immediate();
+    // A migration that rebuilds a table others refer to (SQLite's 12-step ALTER) starts with
+    // `-- foreign-keys: off`: the check is off while it runs and every reference is verified before commit.
+    const rebuild = /^-- foreign-keys: off\b/.test(sql);
+    if (rebuild) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        if (rebuild) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`${file}: ${broken.length} broken references after the rebuild`);
+        }
+        record.run(version, file, new Date().toISOString());
+      }).immediate();
+    } finally {
+      if (rebuild) db.pragma('foreign_keys = ON');
+    }
     applied.push(file);
   }
   return { applied };

@@ -23,6 +23,7 @@ const MENU: ReadonlyArray<NavItem & { needs: Capability }> = [
   { href: '/admin/facilities', label: 'nav.facilities', needs: 'facilities:manage' },
   { href: '/admin/audit', label: 'nav.audit', needs: 'audit:view' },
   { href: '/portal', label: 'nav.portal', needs: 'portal:access' },
+  { href: '/consult', label: 'nav.consult', needs: 'consult:access' },
   { href: '/account', label: 'nav.account', needs: 'account:password' },
 ];
 

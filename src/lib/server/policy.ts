@@ -23,8 +23,10 @@ const CAPABILITIES = {
   'admin:access': { admin: 'any' },
   /** The released person's portal. */
   'portal:access': { released: 'any' },
+  /** The employment-agency consultant's area: learners of their prison and their consultations. */
+  'consult:access': { consultant: 'any' },
   /** Change one's own staff password. */
-  'account:password': { admin: 'any', education_staff: 'any', teacher: 'any', supervisor: 'any' },
+  'account:password': { admin: 'any', education_staff: 'any', teacher: 'any', supervisor: 'any', consultant: 'any' },
   /** Create, edit, deactivate any user; reset credentials. */
   'users:manage': { admin: 'any' },
   /** Create and edit facilities. */
@@ -32,7 +34,7 @@ const CAPABILITIES = {
   /** Browse the audit log. */
   'audit:view': { admin: 'any' },
   /** See learners' records. */
-  'learners:view': { admin: 'any', education_staff: 'facility', teacher: 'facility', supervisor: 'facility' },
+  'learners:view': { admin: 'any', education_staff: 'facility', teacher: 'facility', supervisor: 'facility', consultant: 'facility' },
   /** Change learners' records. */
   'learners:edit': { admin: 'any', education_staff: 'facility' },
   /** Issue or reset a learner's PIN (ends their sessions). */
@@ -44,7 +46,7 @@ const CAPABILITIES = {
   /** Create courses and edit those one teaches in the browser; publish, roll back, export, import. */
   'courses:author': { teacher: 'any' },
   /** Record and read career consultations (and the one before release). */
-  'consultations:record': { admin: 'any', education_staff: 'facility' },
+  'consultations:record': { admin: 'any', education_staff: 'facility', consultant: 'facility' },
   /** Create and edit programmes (courses offered at a facility with dates, seats, timetable). */
   'programmes:manage': { admin: 'any', education_staff: 'facility' },
   /** Place learners: enrol, waiting list, withdraw; record transfers and releases. */
@@ -97,7 +99,7 @@ export type RouteAccess = 'public' | 'signedIn' | Capability;
  * Every path prefix and what it needs, most specific first. A path that no
  * rule names needs a signed-in user (deny by default for strangers).
  */
-export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }> = [
+export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; pattern?: RegExp }> = [
   { prefix: '/login', access: 'public' },
   { prefix: '/about', access: 'public' },
   { prefix: '/healthz', access: 'public' },
@@ -116,6 +118,8 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/api/learn', access: 'learning:study' },
   { prefix: '/teach/author', access: 'courses:author' },
   { prefix: '/teach', access: 'teach:access' },
+  // A learner's consultations: also the employment-agency consultant's (who cannot edit learner records).
+  { prefix: '/staff/learners', pattern: /^\/staff\/learners\/\d+\/consultations(\/.*)?$/, access: 'consultations:record' },
   { prefix: '/staff/learners', access: 'learners:edit' },
   { prefix: '/staff/roster', access: 'roster:import' },
   { prefix: '/staff/programmes', access: 'programmes:manage' },
@@ -127,12 +131,13 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess }>
   { prefix: '/admin/audit', access: 'audit:view' },
   { prefix: '/admin', access: 'admin:access' },
   { prefix: '/portal', access: 'portal:access' },
+  { prefix: '/consult', access: 'consult:access' },
 ];
 
 export function routeAccess(pathname: string): RouteAccess {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   for (const rule of ROUTE_RULES) {
-    if (path === rule.prefix || path.startsWith(rule.prefix + '/')) return rule.access;
+    if (rule.pattern ? rule.pattern.test(path) : path === rule.prefix || path.startsWith(rule.prefix + '/')) return rule.access;
   }
   return 'signedIn';
 }

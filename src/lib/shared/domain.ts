@@ -1,11 +1,12 @@
 /** Vocabulary shared by the server, the pages and the tests. Pure code. */
 
-export const ROLES = ['admin', 'education_staff', 'teacher', 'supervisor', 'learner', 'released'] as const;
+/** consultant: an employment-agency (NVA) career consultant, who records consultations at one prison. */
+export const ROLES = ['admin', 'education_staff', 'teacher', 'supervisor', 'learner', 'released', 'consultant'] as const;
 /** Who a user is on the platform; permissions come from capabilities, never from role names in pages. */
 export type Role = (typeof ROLES)[number];
 
 /** Staff work on the staff network and sign in with a username and password. */
-export const STAFF_ROLES = ['admin', 'education_staff', 'teacher', 'supervisor'] as const satisfies readonly Role[];
+export const STAFF_ROLES = ['admin', 'education_staff', 'teacher', 'supervisor', 'consultant'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export function isStaffRole(role: Role): role is StaffRole {
   return (STAFF_ROLES as readonly Role[]).includes(role);
@@ -37,4 +38,5 @@ export const HOME_PATH: Record<Role, string> = {
   supervisor: '/supervise',
   learner: '/learn',
   released: '/portal',
+  consultant: '/consult',
 };

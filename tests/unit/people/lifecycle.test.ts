@@ -232,7 +232,8 @@ describe('releasing a learner', () => {
       released_on: '2026-03-03',
       updated_at: later.toISOString(),
     });
-    for (const token of tokens) expect(validateSessionToken(p.db, token, TEST_TIMEOUTS, t + 2000)).toEqual({ session: null, user: null, ended: null });
+    // Each open session is refused at its next use, with the reason the learner is shown ("staff ended it"), and removed.
+    for (const token of tokens) expect(validateSessionToken(p.db, token, TEST_TIMEOUTS, t + 2000)).toMatchObject({ session: null, user: null, ended: 'barred' });
     expect(count('SELECT count(*) FROM session WHERE user_id = ?', p.learner.user.id)).toBe(0);
     // Other people's sessions are untouched.
     expect(validateSessionToken(p.db, staffToken, TEST_TIMEOUTS, t + 2000).user?.id).toBe(staff.id);

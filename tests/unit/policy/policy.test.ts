@@ -10,29 +10,30 @@ import { ROLES, type Role } from '../../../src/lib/shared/domain.ts';
  * src/lib/server/policy.ts must be mirrored here on purpose.
  */
 type Expect = 'any' | 'facility' | '-';
-const ROLE_ORDER = ['admin', 'education_staff', 'teacher', 'supervisor', 'learner', 'released'] as const satisfies readonly Role[];
-//                                              admin   edu staff    teacher     supervisor  learner released
-const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expect]> = {
-  'learn:access':       ['-',   '-',        '-',        '-',        'any', '-'],
-  'teach:access':       ['-',   '-',        'any',      '-',        '-',   '-'],
-  'staff:access':       ['-',   'any',      '-',        '-',        '-',   '-'],
-  'supervise:access':   ['-',   '-',        '-',        'any',      '-',   '-'],
-  'admin:access':       ['any', '-',        '-',        '-',        '-',   '-'],
-  'portal:access':      ['-',   '-',        '-',        '-',        '-',   'any'],
-  'account:password':   ['any', 'any',      'any',      'any',      '-',   '-'],
-  'users:manage':       ['any', '-',        '-',        '-',        '-',   '-'],
-  'facilities:manage':  ['any', '-',        '-',        '-',        '-',   '-'],
-  'audit:view':         ['any', '-',        '-',        '-',        '-',   '-'],
-  'learners:view':      ['any', 'facility', 'facility', 'facility', '-',   '-'],
-  'learners:edit':      ['any', 'facility', '-',        '-',        '-',   '-'],
-  'learners:resetPin':  ['any', 'facility', '-',        '-',        '-',   '-'],
-  'learning:study':     ['-',   '-',        '-',        '-',        'any', '-'],
-  'gradebook:view':     ['-',   '-',        'facility', '-',        '-',   '-'],
-  'courses:author':     ['-',   '-',        'any',      '-',        '-',   '-'],
-  'consultations:record': ['any', 'facility', '-',      '-',        '-',   '-'],
-  'programmes:manage':  ['any', 'facility', '-',        '-',        '-',   '-'],
-  'placement:manage':   ['any', 'facility', '-',        '-',        '-',   '-'],
-  'roster:import':      ['any', 'facility', '-',        '-',        '-',   '-'],
+const ROLE_ORDER = ['admin', 'education_staff', 'teacher', 'supervisor', 'learner', 'released', 'consultant'] as const satisfies readonly Role[];
+//                                              admin   edu staff    teacher     supervisor  learner released consultant
+const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expect, Expect]> = {
+  'learn:access':       ['-',   '-',        '-',        '-',        'any', '-', '-'],
+  'teach:access':       ['-',   '-',        'any',      '-',        '-',   '-', '-'],
+  'staff:access':       ['-',   'any',      '-',        '-',        '-',   '-', '-'],
+  'supervise:access':   ['-',   '-',        '-',        'any',      '-',   '-', '-'],
+  'admin:access':       ['any', '-',        '-',        '-',        '-',   '-', '-'],
+  'portal:access':      ['-',   '-',        '-',        '-',        '-',   'any', '-'],
+  'account:password':   ['any', 'any',      'any',      'any',      '-',   '-', 'any'],
+  'users:manage':       ['any', '-',        '-',        '-',        '-',   '-', '-'],
+  'facilities:manage':  ['any', '-',        '-',        '-',        '-',   '-', '-'],
+  'audit:view':         ['any', '-',        '-',        '-',        '-',   '-', '-'],
+  'learners:view':      ['any', 'facility', 'facility', 'facility', '-',   '-', 'facility'],
+  'learners:edit':      ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'learners:resetPin':  ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'learning:study':     ['-',   '-',        '-',        '-',        'any', '-', '-'],
+  'gradebook:view':     ['-',   '-',        'facility', '-',        '-',   '-', '-'],
+  'courses:author':     ['-',   '-',        'any',      '-',        '-',   '-', '-'],
+  'consultations:record': ['any', 'facility', '-',      '-',        '-',   '-', 'facility'],
+  'programmes:manage':  ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'placement:manage':   ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'roster:import':      ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'consult:access':     ['-',   '-',        '-',        '-',        '-',   '-',   'any'],
 };
 const expected = (capability: Capability, role: Role): Expect => EXPECTED[capability][ROLE_ORDER.indexOf(role as (typeof ROLE_ORDER)[number])]!;
 
@@ -119,6 +120,16 @@ const ROUTES: Array<[path: string, needs: 'public' | 'signedIn' | Capability]> =
   ['/staff/consultations', 'staff:access'],
   ['/staff/learners', 'learners:edit'],
   ['/staff/learners/12', 'learners:edit'],
+  ['/staff/learners/12/placement', 'learners:edit'],
+  ['/staff/learners/12/consultations', 'consultations:record'],
+  ['/staff/learners/12/consultations/new', 'consultations:record'],
+  ['/staff/learners/12/consultationsX', 'learners:edit'],
+  ['/staff/learners/x/consultations', 'learners:edit'],
+  ['/staff/programmes/3', 'programmes:manage'],
+  ['/staff/reports', 'programmes:manage'],
+  ['/consult', 'consult:access'],
+  ['/h5p/player/3.8.2/main.bundle.js', 'public'],
+  ['/h5p/play/1.2.abc/', 'public'],
   ['/staff/roster', 'roster:import'],
   ['/supervise', 'supervise:access'],
   ['/admin', 'admin:access'],

@@ -1,7 +1,7 @@
 import { stmt, type Db } from '../db.ts';
 import { appendAudit, type AuditActor } from '../audit.ts';
 import { can } from '../policy.ts';
-import { invalidateUserSessions, type SessionUser } from '../session.ts';
+import type { SessionUser } from '../session.ts';
 import { auditActor } from './users.ts';
 import { closePlacementsOfLearner } from '../placement/placements.ts';
 
@@ -116,7 +116,9 @@ export function releaseLearner(
       now,
     );
     stmt(db, "UPDATE learner SET status = 'released', released_on = ?, updated_at = ? WHERE id = ?").run(onDate, at, learnerId);
-    const sessions = invalidateUserSessions(db, learner.user_id);
+    // Open sessions stop working at once: every request checks the learner is in custody, ends the
+    // session and tells the learner staff ended it (deleting the rows here would lose that reason).
+    const sessions = stmt(db, 'SELECT count(*) FROM session WHERE user_id = ?').pluck().get(learner.user_id) as number;
     stmt(
       db,
       "INSERT INTO learner_move (learner_id, from_facility_id, to_facility_id, kind, on_date, reason, actor_id, at) VALUES (?, ?, NULL, 'release', ?, ?, ?, ?)",

@@ -117,7 +117,7 @@ export interface StaffUserInput {
 }
 
 function needsFacility(role: Role): boolean {
-  return role === 'education_staff' || role === 'teacher' || role === 'supervisor';
+  return role === 'education_staff' || role === 'teacher' || role === 'supervisor' || role === 'consultant';
 }
 
 /** Creates a staff or released-person account with a temporary password, returned once. */
@@ -278,7 +278,7 @@ export function setPreferredLocale(db: Db, userId: number, locale: Locale): void
 
 /** Accounts per role (administration overview). */
 export function countUsersByRole(db: Db): Record<Role, number> {
-  const counts: Record<Role, number> = { admin: 0, education_staff: 0, teacher: 0, supervisor: 0, learner: 0, released: 0 };
+  const counts: Record<Role, number> = { admin: 0, education_staff: 0, teacher: 0, supervisor: 0, learner: 0, released: 0, consultant: 0 };
   for (const r of stmt(db, 'SELECT role, count(*) AS n FROM user WHERE active = 1 GROUP BY role').all() as Array<{ role: Role; n: number }>) {
     counts[r.role] = r.n;
   }

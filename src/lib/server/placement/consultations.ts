@@ -21,9 +21,9 @@ import type { MessageKey } from '../../i18n/index.ts';
  * learner through transfers: whoever may record consultations for the learner
  * where they are now sees every consultation, wherever it was held.
  *
- * Consultations are recorded by education staff (and admins). A consultant of
- * the State Employment Agency (NVA) has no account of their own: their name
- * goes in the notes.
+ * Consultations are recorded by education staff (and admins) and by State
+ * Employment Agency (NVA) consultants (role 'consultant'), each for the
+ * learners of the prisons their capability covers.
  */
 
 export const CONSULTATION_KINDS = ['career', 'pre_release'] as const;

@@ -36,6 +36,7 @@ const STAFF: ReadonlyArray<{ role: Exclude<Role, 'learner'>; username: string; p
   { role: 'supervisor', username: 'andris.vitols', password: 'tilts-uzraugs-2026', name: 'Andris Vītols', facility: 'OLA', locale: 'lv' },
   { role: 'supervisor', username: 'olga.ivanova', password: 'tilts-uzraugs-2026', name: 'Olga Ivanova', facility: 'DAU', locale: 'ru' },
   { role: 'released', username: 'raivis.celmins', password: 'tilts-portals-2026', name: 'Raivis Celmiņš', facility: null, locale: 'lv' },
+  { role: 'consultant', username: 'anna.kaleja', password: 'tilts-nva-2026', name: 'Anna Kalēja', facility: 'OLA', locale: 'lv' },
 ];
 
 /** Every demo learner signs in with this PIN. */
