@@ -100,7 +100,8 @@ const ROWS: Row[] = [
   { file: 'admin/users/new.astro', method: 'GET', url: '/admin/users/new', expect: only({ admin: 'page' }) },
   // User 2 is ieva.ozola (staff); user 10 is the learner 204101, whose record lives under /staff/learners.
   { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/2', expect: only({ admin: 'page' }) },
-  { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/10', expect: only({ admin: { redirect: '/staff/learners/1' } }) },
+  // A learner's account opens their learner record ({learnerUserId}: the account of learner 1).
+  { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/{learnerUserId}', expect: only({ admin: { redirect: '/staff/learners/1' } }) },
   { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/99999', expect: only({ admin: 'notFound' }) },
   { file: 'admin/users/[id].astro', method: 'GET', url: '/admin/users/not-a-number', expect: only({ admin: 'notFound' }) },
   { file: 'admin/facilities/index.astro', method: 'GET', url: '/admin/facilities', expect: only({ admin: 'page' }) },
@@ -313,6 +314,7 @@ beforeAll(async () => {
     db.prepare("SELECT id FROM course_item WHERE course_id = 'latviesu-a2-darbs' AND kind = 'lesson' ORDER BY module_position, position LIMIT 1").pluck().get(),
   );
   placeholders.mediaHash = String(db.prepare('SELECT hash FROM media LIMIT 1').pluck().get());
+  placeholders.learnerUserId = String(db.prepare('SELECT user_id FROM learner WHERE id = 1').pluck().get());
   const firstConsultation = db.prepare('SELECT min(c.id) FROM consultation c JOIN learner l ON l.id = c.learner_id WHERE l.inmate_number = ?').pluck();
   placeholders.consultationOla = String(firstConsultation.get('204101'));
   placeholders.consultationIlg = String(firstConsultation.get('205211'));
