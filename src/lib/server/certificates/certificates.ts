@@ -1,0 +1,364 @@
+import { appendAudit, type AuditActor } from '../audit.ts';
+import { stmt, type Db } from '../db.ts';
+import { rigaDate } from '../placement/consultations.ts';
+import type { SessionUser } from '../session.ts';
+import {
+  canonicalJson,
+  generateSerial,
+  normalizeSerial,
+  sha256Hex,
+  type CertificateContent,
+  type CertificateKind,
+  type CertificateTitle,
+} from './content.ts';
+import { certificatePdf } from './pdf.ts';
+import { signContentHash, verifyContentHash } from './signing.ts';
+
+/**
+ * Issuing, verifying, revoking and re-issuing certificates. Every document is
+ * stored with its signed content (content_json, the only source of the PDF
+ * and of the verification page) and is audited. No authorization here: the
+ * pages check capabilities before they call in.
+ */
+
+/** A signed-in user, or the system (`SYSTEM_ACTOR`) issuing on completion. */
+export type CertificateActor = SessionUser | AuditActor;
+
+export interface IssueCertificateInput {
+  learnerId: number;
+  kind: CertificateKind;
+  /** As the document should print it: given names and surname. */
+  holderName: string;
+  title: CertificateTitle;
+  hours: number;
+  level?: string | null;
+  /** The education provider that issues the document (never the prison). */
+  issuer: string;
+  /** YYYY-MM-DD. */
+  completedOn: string;
+  courseId?: string | null;
+  programmeId?: number | null;
+}
+
+/** What a re-issue may correct. */
+export type CertificateChanges = Partial<Pick<IssueCertificateInput, 'kind' | 'holderName' | 'title' | 'hours' | 'level' | 'issuer' | 'completedOn'>>;
+
+export interface Certificate {
+  id: number;
+  serial: string;
+  kind: CertificateKind;
+  learnerId: number;
+  courseId: string | null;
+  programmeId: number | null;
+  holderName: string;
+  title: CertificateTitle;
+  hours: number;
+  level: string | null;
+  issuer: string;
+  issuedOn: string;
+  completedOn: string;
+  contentJson: string;
+  contentHash: string;
+  signature: string;
+  keyId: string;
+  revokedAt: string | null;
+  revokedBy: number | null;
+  revokeReason: string | null;
+  replacesId: number | null;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+export type CertificateErrorCode =
+  | 'certificate.unknown'
+  | 'certificate.learnerUnknown'
+  /** The content would name a facility or the learner's inmate number. */
+  | 'certificate.namesCustody'
+  | 'certificate.reasonRequired'
+  | 'certificate.alreadyRevoked'
+  | 'certificate.alreadyReplaced';
+
+export type CertificateResult = { ok: true; certificate: Certificate } | { ok: false; code: CertificateErrorCode };
+
+/** What anyone with the serial may learn: the document, its status, never custody (and not the revoke reason). */
+export type Verification =
+  | { status: 'unknown'; serial: string; signatureValid: false }
+  | {
+      status: 'valid' | 'revoked';
+      serial: string;
+      /** False when the stored content does not match its hash or signature: show the document as not genuine. */
+      signatureValid: boolean;
+      kind: CertificateKind;
+      holderName: string;
+      title: CertificateTitle;
+      hours: number;
+      level: string | null;
+      issuer: string;
+      issuedOn: string;
+      completedOn: string;
+      revokedAt: string | null;
+      /** The serial of the certificate that replaced this one, if re-issued. */
+      replacedBy: string | null;
+    };
+
+interface CertificateRow {
+  id: number;
+  serial: string;
+  kind: CertificateKind;
+  learner_id: number;
+  course_id: string | null;
+  programme_id: number | null;
+  holder_name: string;
+  title_json: string;
+  hours: number;
+  level: string | null;
+  issuer: string;
+  issued_on: string;
+  completed_on: string;
+  content_json: string;
+  content_hash: string;
+  signature: string;
+  key_id: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+  revoke_reason: string | null;
+  replaces_id: number | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+const SELECT = `SELECT id, serial, kind, learner_id, course_id, programme_id, holder_name, title_json, hours, level, issuer, issued_on,
+  completed_on, content_json, content_hash, signature, key_id, revoked_at, revoked_by, revoke_reason, replaces_id, created_by, created_at
+  FROM certificate`;
+
+function toCertificate(r: CertificateRow): Certificate {
+  return {
+    id: r.id,
+    serial: r.serial,
+    kind: r.kind,
+    learnerId: r.learner_id,
+    courseId: r.course_id,
+    programmeId: r.programme_id,
+    holderName: r.holder_name,
+    title: JSON.parse(r.title_json) as CertificateTitle,
+    hours: r.hours,
+    level: r.level,
+    issuer: r.issuer,
+    issuedOn: r.issued_on,
+    completedOn: r.completed_on,
+    contentJson: r.content_json,
+    contentHash: r.content_hash,
+    signature: r.signature,
+    keyId: r.key_id,
+    revokedAt: r.revoked_at,
+    revokedBy: r.revoked_by,
+    revokeReason: r.revoke_reason,
+    replacesId: r.replaces_id,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+
+const toAuditActor = (actor: CertificateActor): AuditActor =>
+  'role' in actor ? { id: actor.id, label: actor.username ?? actor.displayName } : actor;
+
+/** The certificate with this serial (as typed: case and spaces do not matter), or null. */
+export function getBySerial(db: Db, serial: string): Certificate | null {
+  const normalized = normalizeSerial(serial);
+  if (!normalized) return null;
+  const row = stmt(db, `${SELECT} WHERE serial = ?`).get(normalized) as CertificateRow | undefined;
+  return row ? toCertificate(row) : null;
+}
+
+/** The learner's certificates, newest first. */
+export function listLearnerCertificates(db: Db, learnerId: number): Certificate[] {
+  return (stmt(db, `${SELECT} WHERE learner_id = ? ORDER BY id DESC`).all(learnerId) as CertificateRow[]).map(toCertificate);
+}
+
+function assertValidInput(input: IssueCertificateInput) {
+  const problems = [
+    !input.holderName.trim() && 'holderName is empty',
+    !Object.values(input.title).some((t) => t?.trim()) && 'title has no language',
+    !(Number.isInteger(input.hours) && input.hours >= 0) && 'hours must be a whole number ≥ 0',
+    !input.issuer.trim() && 'issuer is empty',
+    !/^\d{4}-\d{2}-\d{2}$/.test(input.completedOn) && 'completedOn is not YYYY-MM-DD',
+  ].filter(Boolean);
+  // Pages validate with zod first; reaching here with bad input is a bug.
+  if (problems.length) throw new RangeError(`issueCertificate: ${problems.join('; ')}`);
+}
+
+/** True when any text of the content contains a facility's name or the learner's inmate number. */
+function namesCustody(db: Db, learnerId: number, content: CertificateContent): boolean {
+  const text = canonicalJson(content).toLocaleLowerCase('lv');
+  const inmateNumber = stmt(db, 'SELECT inmate_number FROM learner WHERE id = ?').pluck().get(learnerId) as string;
+  const facilities = stmt(db, 'SELECT name FROM facility').pluck().all() as string[];
+  return [inmateNumber, ...facilities].some((s) => s.trim().length >= 3 && text.includes(s.trim().toLocaleLowerCase('lv')));
+}
+
+function newSerial(db: Db, year: number): string {
+  for (;;) {
+    const serial = generateSerial(year);
+    if (!stmt(db, 'SELECT 1 FROM certificate WHERE serial = ?').get(serial)) return serial;
+  }
+}
+
+/** Stores, signs and audits one certificate; runs inside the caller's transaction. */
+function insertCertificate(db: Db, actor: CertificateActor, input: IssueCertificateInput, replacesId: number | null, now: Date): CertificateResult {
+  assertValidInput(input);
+  const learner = stmt(db, 'SELECT l.id, u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').get(input.learnerId) as
+    | { id: number; facility_id: number | null }
+    | undefined;
+  if (!learner) return { ok: false, code: 'certificate.learnerUnknown' };
+  const issuedOn = rigaDate(now);
+  const title = Object.fromEntries(Object.entries(input.title).filter(([, t]) => t?.trim()).map(([k, t]) => [k, t!.trim()])) as CertificateTitle;
+  const content: CertificateContent = {
+    v: 1,
+    serial: newSerial(db, Number(issuedOn.slice(0, 4))),
+    kind: input.kind,
+    holderName: input.holderName.trim(),
+    title,
+    hours: input.hours,
+    level: input.level?.trim() || null,
+    issuer: input.issuer.trim(),
+    issuedOn,
+    completedOn: input.completedOn,
+  };
+  if (namesCustody(db, input.learnerId, content)) return { ok: false, code: 'certificate.namesCustody' };
+  const contentJson = canonicalJson(content);
+  const contentHash = sha256Hex(contentJson);
+  const { signature, keyId } = signContentHash(db, contentHash);
+  const audit = toAuditActor(actor);
+  const id = Number(
+    stmt(
+      db,
+      `INSERT INTO certificate (serial, kind, learner_id, course_id, programme_id, holder_name, title_json, hours, level, issuer, issued_on,
+         completed_on, content_json, content_hash, signature, key_id, replaces_id, created_by, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      content.serial, content.kind, input.learnerId, input.courseId ?? null, input.programmeId ?? null, content.holderName,
+      JSON.stringify(title), content.hours, content.level, content.issuer, issuedOn, content.completedOn,
+      contentJson, contentHash, signature, keyId, replacesId, audit.id, now.toISOString(),
+    ).lastInsertRowid,
+  );
+  appendAudit(
+    db,
+    {
+      actor: audit,
+      action: replacesId === null ? 'certificate.issue' : 'certificate.reissue',
+      targetType: 'certificate',
+      targetId: content.serial,
+      facilityId: learner.facility_id,
+      details: { kind: content.kind, learnerId: input.learnerId, contentHash, keyId, ...(replacesId === null ? {} : { replacesId }) },
+    },
+    now,
+  );
+  return { ok: true, certificate: toCertificate(stmt(db, `${SELECT} WHERE id = ?`).get(id) as CertificateRow) };
+}
+
+/** Issues a certificate: one transaction storing the signed content, audited as 'certificate.issue'. */
+export function issueCertificate(db: Db, actor: CertificateActor, input: IssueCertificateInput, now = new Date()): CertificateResult {
+  return db.transaction(() => insertCertificate(db, actor, input, null, now)).immediate();
+}
+
+function revokeInside(db: Db, actor: CertificateActor, cert: Certificate, reason: string, now: Date) {
+  const audit = toAuditActor(actor);
+  stmt(db, 'UPDATE certificate SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL').run(
+    now.toISOString(), audit.id, reason, cert.id,
+  );
+  appendAudit(db, { actor: audit, action: 'certificate.revoke', targetType: 'certificate', targetId: cert.serial, details: { reason } }, now);
+}
+
+/** Revokes a certificate; a reason is required. Audited as 'certificate.revoke'. */
+export function revokeCertificate(db: Db, actor: CertificateActor, serial: string, reason: string, now = new Date()): CertificateResult {
+  const why = reason.trim();
+  if (!why) return { ok: false, code: 'certificate.reasonRequired' };
+  return db
+    .transaction((): CertificateResult => {
+      const cert = getBySerial(db, serial);
+      if (!cert) return { ok: false, code: 'certificate.unknown' };
+      if (cert.revokedAt) return { ok: false, code: 'certificate.alreadyRevoked' };
+      revokeInside(db, actor, cert, why, now);
+      return { ok: true, certificate: getBySerial(db, cert.serial)! };
+    })
+    .immediate();
+}
+
+/**
+ * Issues a corrected certificate under a new serial that points at the old one
+ * (replaces_id), and revokes the old one "re-issued as <new serial>" unless it
+ * was revoked already. A certificate is replaced at most once.
+ */
+export function reissueCertificate(db: Db, actor: CertificateActor, serial: string, changes: CertificateChanges, now = new Date()): CertificateResult {
+  return db
+    .transaction((): CertificateResult => {
+      const old = getBySerial(db, serial);
+      if (!old) return { ok: false, code: 'certificate.unknown' };
+      if (stmt(db, 'SELECT 1 FROM certificate WHERE replaces_id = ?').get(old.id)) return { ok: false, code: 'certificate.alreadyReplaced' };
+      const input: IssueCertificateInput = {
+        learnerId: old.learnerId,
+        courseId: old.courseId,
+        programmeId: old.programmeId,
+        kind: changes.kind ?? old.kind,
+        holderName: changes.holderName ?? old.holderName,
+        title: changes.title ?? old.title,
+        hours: changes.hours ?? old.hours,
+        level: changes.level === undefined ? old.level : changes.level,
+        issuer: changes.issuer ?? old.issuer,
+        completedOn: changes.completedOn ?? old.completedOn,
+      };
+      const result = insertCertificate(db, actor, input, old.id, now);
+      if (!result.ok) return result;
+      if (!old.revokedAt) revokeInside(db, actor, old, `re-issued as ${result.certificate.serial}`, now);
+      return result;
+    })
+    .immediate();
+}
+
+/** The status of a serial for anyone who asks, with the signed content checked against hash and signature. */
+export function verifyCertificate(db: Db, serial: string): Verification {
+  const cert = getBySerial(db, serial);
+  if (!cert) return { status: 'unknown', serial: serial.trim(), signatureValid: false };
+  let content: CertificateContent | null = null;
+  try {
+    const parsed: unknown = JSON.parse(cert.contentJson);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) content = parsed as CertificateContent;
+  } catch {
+    // unreadable content is reported as a failed signature below
+  }
+  const signatureValid =
+    content !== null &&
+    content.serial === cert.serial &&
+    sha256Hex(cert.contentJson) === cert.contentHash &&
+    verifyContentHash(db, cert.contentHash, cert.signature, cert.keyId);
+  // What the signature covers, when readable; the columns only if the content is garbage.
+  const shown = content ?? cert;
+  const replacedBy = stmt(db, 'SELECT serial FROM certificate WHERE replaces_id = ?').pluck().get(cert.id) as string | undefined;
+  return {
+    status: cert.revokedAt ? 'revoked' : 'valid',
+    serial: cert.serial,
+    signatureValid,
+    kind: shown.kind,
+    holderName: shown.holderName,
+    title: shown.title,
+    hours: shown.hours,
+    level: shown.level,
+    issuer: shown.issuer,
+    issuedOn: shown.issuedOn,
+    completedOn: shown.completedOn,
+    revokedAt: cert.revokedAt,
+    replacedBy: replacedBy ?? null,
+  };
+}
+
+/** The verification address printed on the document: `<origin>/verify/<serial>`. */
+export function verificationUrl(origin: string, serial: string): string {
+  return `${origin.replace(/\/+$/, '')}/verify/${serial}`;
+}
+
+/** The PDF of a stored certificate, drawn from its signed content_json; null for an unknown serial. */
+export async function renderCertificatePdf(db: Db, serial: string, origin: string): Promise<Buffer | null> {
+  const cert = getBySerial(db, serial);
+  if (!cert) return null;
+  const content = JSON.parse(cert.contentJson) as CertificateContent;
+  return Buffer.from(await certificatePdf(content, verificationUrl(origin, cert.serial)));
+}

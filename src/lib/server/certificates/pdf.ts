@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import QRCode from 'qrcode';
+import { titleIn, type CertificateContent, type CertificateKind } from './content.ts';
+
+/**
+ * The certificate as a PDF: A4 portrait, Noto Sans embedded (subset) so Latvian
+ * and Cyrillic names render everywhere, a vector QR code of the verification
+ * address. It draws only what `CertificateContent` holds (plus that address),
+ * and the same content gives the same bytes: fixed producer, dates taken from
+ * the content, fixed font subset names.
+ */
+
+/** The document kind's name, in Latvian and in English. */
+export const KIND_TITLES: Record<CertificateKind, { lv: string; en: string }> = {
+  module: { lv: 'Moduļa apliecība', en: 'Module certificate' },
+  professional_development: {
+    lv: 'Apliecība par profesionālās pilnveides izglītību',
+    en: 'Certificate of professional development education',
+  },
+  statement: { lv: 'Sekmju izziņa', en: 'Statement of achievement' },
+};
+
+// Resolved from the installation (as the H5P player is), so a built copy served from elsewhere finds it too.
+const require = createRequire(path.join(process.cwd(), 'package.json'));
+let fontBytes: { regular: Buffer; bold: Buffer } | null = null;
+function fonts() {
+  // Full TTFs (Latin, Latin Extended, Cyrillic, Greek) from the npm package; read once.
+  fontBytes ??= {
+    regular: fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf')),
+    bold: fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf')),
+  };
+  return fontBytes;
+}
+
+const A4 = { width: 595.28, height: 841.89 };
+const MARGIN = 56;
+const INK = rgb(0.1, 0.1, 0.12);
+const MUTED = rgb(0.38, 0.38, 0.42);
+const ACCENT = rgb(0.12, 0.3, 0.5);
+
+/** dd.mm.yyyy, as Latvian documents write dates. */
+function latvianDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** Renders the certificate; `verificationUrl` is `<origin>/verify/<serial>`. */
+export async function certificatePdf(content: CertificateContent, verificationUrl: string): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(fontkit);
+  const { regular, bold } = fonts();
+  // customName: pdf-lib otherwise suffixes subset names with a number, which is the only non-content input.
+  const font = await doc.embedFont(regular, { subset: true, customName: 'TILTSA+NotoSans-Regular', features: { liga: false } });
+  const fontBold = await doc.embedFont(bold, { subset: true, customName: 'TILTSB+NotoSans-Bold', features: { liga: false } });
+
+  const kindTitle = KIND_TITLES[content.kind];
+  const issued = new Date(`${content.issuedOn}T00:00:00Z`);
+  doc.setTitle(`${kindTitle.lv} ${content.serial}`);
+  doc.setAuthor(content.issuer);
+  doc.setSubject(kindTitle.en);
+  doc.setProducer('Tilts');
+  doc.setCreator('Tilts');
+  doc.setLanguage('lv');
+  doc.setCreationDate(issued);
+  doc.setModificationDate(issued);
+
+  const page = doc.addPage([A4.width, A4.height]);
+  const width = A4.width - 2 * MARGIN;
+  let y = A4.height - MARGIN;
+
+  const centered = (text: string, size: number, f: PDFFont, color = INK, gap = 1.35) => {
+    for (const line of wrap(text, f, size, width)) {
+      y -= size * gap;
+      page.drawText(line, { x: (A4.width - f.widthOfTextAtSize(line, size)) / 2, y, size, font: f, color });
+    }
+  };
+
+  page.drawRectangle({ x: 24, y: 24, width: A4.width - 48, height: A4.height - 48, borderColor: ACCENT, borderWidth: 1.5 });
+  centered(content.issuer, 14, fontBold, ACCENT);
+  y -= 56;
+  centered(kindTitle.lv.toUpperCase(), 22, fontBold);
+  centered(kindTitle.en, 13, font, MUTED);
+  y -= 40;
+  centered('Izsniegta / Issued to', 10, font, MUTED);
+  centered(content.holderName, 24, fontBold, INK, 1.5);
+  y -= 28;
+  centered(content.kind === 'statement' ? 'par programmas daļas apguvi / for the part completed of' : 'par apguvi / for completing', 10, font, MUTED);
+  const title = titleIn(content.title, 'lv');
+  centered(title, 16, fontBold);
+  if (content.title.en && content.title.en !== title) centered(content.title.en, 12, font, MUTED);
+  y -= 36;
+
+  const rows: Array<[string, string]> = [
+    ['Apjoms / Hours', `${content.hours} stundas / hours`],
+    ...(content.level ? [['Līmenis / Level', content.level] as [string, string]] : []),
+    [content.kind === 'statement' ? 'Mācības līdz / Studied until' : 'Pabeigts / Completed on', latvianDate(content.completedOn)],
+    ['Izsniegts / Issued on', latvianDate(content.issuedOn)],
+    ['Izdevējs / Issuer', content.issuer],
+  ];
+  for (const [label, value] of rows) {
+    const lines = wrap(value, font, 12, width - 190);
+    y -= 20;
+    page.drawText(label, { x: MARGIN + 20, y, size: 10, font, color: MUTED });
+    lines.forEach((line, i) => page.drawText(line, { x: MARGIN + 190, y: y - i * 16, size: 12, font, color: INK }));
+    y -= (lines.length - 1) * 16;
+  }
+
+  // Footer: serial and verification address on the left, QR code on the right.
+  const qrSize = 110;
+  const footerY = MARGIN + 10;
+  drawQr(page, verificationUrl, A4.width - MARGIN - qrSize, footerY, qrSize);
+  const textWidth = width - qrSize - 20;
+  page.drawText('Sērijas numurs / Serial number', { x: MARGIN, y: footerY + 92, size: 9, font, color: MUTED });
+  page.drawText(content.serial, { x: MARGIN, y: footerY + 74, size: 14, font: fontBold, color: INK });
+  page.drawText('Pārbaudīt / Verify at', { x: MARGIN, y: footerY + 50, size: 9, font, color: MUTED });
+  wrap(verificationUrl, font, 10, textWidth).forEach((line, i) =>
+    page.drawText(line, { x: MARGIN, y: footerY + 36 - i * 13, size: 10, font, color: ACCENT }),
+  );
+
+  return doc.save();
+}
+
+/** The QR code as filled squares (runs of dark modules per row), with a quiet zone of white. */
+function drawQr(page: PDFPage, text: string, x: number, y: number, size: number) {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const quiet = 4;
+  const cell = size / (modules.size + 2 * quiet);
+  for (let row = 0; row < modules.size; row++) {
+    let col = 0;
+    while (col < modules.size) {
+      if (!modules.get(row, col)) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < modules.size && modules.get(row, col)) col++;
+      page.drawRectangle({
+        x: x + (quiet + start) * cell,
+        y: y + size - (quiet + row + 1) * cell,
+        width: (col - start) * cell,
+        // a hair taller, so neighbouring rows do not show seams in viewers
+        height: cell + 0.05,
+        color: rgb(0, 0, 0),
+      });
+    }
+  }
+}
+
+/** Greedy word wrap; a single word wider than the line is broken by characters. */
+function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
+  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= maxWidth;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (fits(candidate)) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = word;
+    while (!fits(line)) {
+      let cut = line.length - 1;
+      while (cut > 1 && !fits(line.slice(0, cut))) cut--;
+      lines.push(line.slice(0, cut));
+      line = line.slice(cut);
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [''];
+}
