@@ -142,6 +142,7 @@ async function launch(options: StartOptions, dataDir: string, ownDir: boolean): 
     PORT: String(port),
     TILTS_BUILD_DIR: buildDir(),
     TILTS_SIGNIN_PER_MINUTE: '10000',
+    TILTS_VERIFY_PER_MINUTE: '10000',
     ASTRO_TELEMETRY_DISABLED: '1',
     ...options.env,
   });

@@ -51,6 +51,10 @@ const ROWS: Row[] = [
   { file: 'index.astro', method: 'GET', url: '/', expect: signedInOnly('home') },
   { file: 'login.astro', method: 'GET', url: '/login', expect: { ...all('home'), anonymous: 'page' } },
   { file: 'about.astro', method: 'GET', url: '/about', expect: all('page') },
+  // Certificate verification: public for employers, whoever else is signed in (an unknown serial is a page saying so).
+  { file: 'verify/index.astro', method: 'GET', url: '/verify', expect: all('page') },
+  { file: 'verify/index.astro', method: 'GET', url: '/verify?serial=+tlt-2026-abcd-efgh+', expect: all({ redirect: '/verify/TLT-2026-ABCD-EFGH' }) },
+  { file: 'verify/[serial].astro', method: 'GET', url: '/verify/TLT-2026-2222-2222', expect: all('page') },
   { file: 'healthz.ts', method: 'GET', url: '/healthz', expect: all('page') },
   { file: '404.astro', method: 'GET', url: '/no-such-page', expect: signedInOnly('notFound') },
   { file: '404.astro', method: 'GET', url: '/about/no-such-page', expect: all('notFound') },

@@ -25,6 +25,8 @@ const envSchema = z.object({
   TILTS_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Sign-in posts allowed per client address per minute (a burst of that many, then evenly spread). */
   TILTS_SIGNIN_PER_MINUTE: z.coerce.number().int().positive().max(100_000).default(20),
+  /** Certificate look-ups (/verify/<serial>) allowed per client address per minute (a burst of that many, then evenly spread). */
+  TILTS_VERIFY_PER_MINUTE: z.coerce.number().int().positive().max(100_000).default(30),
   /** An enrolment needs a career consultation from the last this many months. */
   TILTS_CONSULTATION_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
 });
@@ -38,6 +40,7 @@ export interface Config {
   publicOrigin: string | null;
   secureCookies: 'auto' | 'true' | 'false';
   signInPerMinute: number;
+  verifyPerMinute: number;
   consultationMonths: number;
 }
 
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigin: e.TILTS_PUBLIC_ORIGIN ? new URL(e.TILTS_PUBLIC_ORIGIN).origin : null,
     secureCookies: e.TILTS_SECURE_COOKIES,
     signInPerMinute: e.TILTS_SIGNIN_PER_MINUTE,
+    verifyPerMinute: e.TILTS_VERIFY_PER_MINUTE,
     consultationMonths: e.TILTS_CONSULTATION_MONTHS,
   };
 }

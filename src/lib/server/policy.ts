@@ -102,6 +102,8 @@ export type RouteAccess = 'public' | 'signedIn' | Capability;
 export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; pattern?: RegExp }> = [
   { prefix: '/login', access: 'public' },
   { prefix: '/about', access: 'public' },
+  // Certificate verification for employers: status and what the document states, never custody.
+  { prefix: '/verify', access: 'public' },
   { prefix: '/healthz', access: 'public' },
   { prefix: '/lang', access: 'public' },
   // The refusal page itself: a stranger whose form was refused (CSRF) must see why, not the sign-in page.
