@@ -94,6 +94,8 @@ const ROWS: Row[] = [
     expect: only({ admin: 'page', education_staff: 'notFound', consultant: 'notFound' }),
   },
   { file: 'learn/index.astro', method: 'GET', url: '/learn', expect: only({ learner: 'page' }) },
+  // The learner's certificates on screen (no download: staff print them).
+  { file: 'learn/certificates.astro', method: 'GET', url: '/learn/certificates', expect: only({ learner: 'page' }) },
   { file: 'teach/index.astro', method: 'GET', url: '/teach', expect: only({ teacher: 'page' }) },
   { file: 'staff/index.astro', method: 'GET', url: '/staff', expect: only({ education_staff: 'page' }) },
   { file: 'supervise/index.astro', method: 'GET', url: '/supervise', expect: only({ supervisor: 'page' }) },
@@ -135,6 +137,13 @@ const ROWS: Row[] = [
   },
   // Consultations: learner 1 (204101, Olaine) and learner 31 (205211, Iļģuciems) have demo consultations
   // ({consultationOla}, {consultationIlg}); learner 35 (Iļģuciems) is not ieva.ozola's.
+  // A certificate's PDF: staff who issue certificates in the learner's prison; a serial that is not this learner's looks missing.
+  {
+    file: 'staff/learners/[id]/certificates/[serial].pdf.ts',
+    method: 'GET',
+    url: '/staff/learners/1/certificates/TLT-2026-2222-2222.pdf',
+    expect: only({ admin: 'notFound', education_staff: 'notFound' }),
+  },
   { file: 'staff/learners/[id]/consultations/new.astro', method: 'GET', url: '/staff/learners/1/consultations/new', expect: only({ admin: 'page', education_staff: 'page', consultant: 'page' }) },
   {
     file: 'staff/learners/[id]/consultations/new.astro',

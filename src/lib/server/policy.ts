@@ -53,6 +53,8 @@ const CAPABILITIES = {
   'placement:manage': { admin: 'any', education_staff: 'facility' },
   /** Import the prison register's roster (CSV). */
   'roster:import': { admin: 'any', education_staff: 'facility' },
+  /** Issue, revoke and print a learner's certificates (staff only; learners see theirs on screen). */
+  'certificates:issue': { admin: 'any', education_staff: 'facility' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Capability = keyof typeof CAPABILITIES;

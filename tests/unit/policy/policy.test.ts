@@ -33,6 +33,7 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'programmes:manage':  ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'placement:manage':   ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'roster:import':      ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'certificates:issue': ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'consult:access':     ['-',   '-',        '-',        '-',        '-',   '-',   'any'],
 };
 const expected = (capability: Capability, role: Role): Expect => EXPECTED[capability][ROLE_ORDER.indexOf(role as (typeof ROLE_ORDER)[number])]!;
