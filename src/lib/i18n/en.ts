@@ -560,6 +560,7 @@ export const en = {
   'h5p.preloadedFileMissing': 'A library file is missing from the package: {detail}.',
   'h5p.mainLibraryMissing': 'The main library of the activity is not in the package: {detail}.',
   'h5p.libraryMissing': 'The package needs a library that it does not contain: {detail}.',
+  'certificate.notCompleted': "The learner has not completed this course.",
   'role.consultant': "Employment-agency consultant",
   'nav.consult': "Consultations",
   'consult.title': "Career consultations",

@@ -562,6 +562,7 @@ export const lv: Record<MessageKey, string> = {
   'h5p.preloadedFileMissing': 'Pakotnē trūkst bibliotēkas faila: {detail}.',
   'h5p.mainLibraryMissing': 'Pakotnē nav aktivitātes galvenās bibliotēkas: {detail}.',
   'h5p.libraryMissing': 'Pakotnei vajadzīga bibliotēka, kuras tajā nav: {detail}.',
+  'certificate.notCompleted': "Izglītojamais šo kursu nav pabeidzis.",
   'role.consultant': "NVA konsultants",
   'nav.consult': "Konsultācijas",
   'consult.title': "Karjeras konsultācijas",

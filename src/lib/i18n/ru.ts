@@ -562,6 +562,7 @@ export const ru: Record<MessageKey, string> = {
   'h5p.preloadedFileMissing': 'В пакете не хватает файла библиотеки: {detail}.',
   'h5p.mainLibraryMissing': 'В пакете нет главной библиотеки упражнения: {detail}.',
   'h5p.libraryMissing': 'Пакету нужна библиотека, которой в нём нет: {detail}.',
+  'certificate.notCompleted': "Учащийся не прошёл этот курс.",
   'role.consultant': "Консультант агентства занятости",
   'nav.consult': "Консультации",
   'consult.title': "Карьерные консультации",

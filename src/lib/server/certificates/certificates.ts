@@ -2,6 +2,7 @@ import { appendAudit, type AuditActor } from '../audit.ts';
 import { stmt, type Db } from '../db.ts';
 import { rigaDate } from '../placement/consultations.ts';
 import type { SessionUser } from '../session.ts';
+import { getCourse, type Course } from '../courses/catalog.ts';
 import {
   canonicalJson,
   generateSerial,
@@ -76,30 +77,23 @@ export type CertificateErrorCode =
   | 'certificate.namesCustody'
   | 'certificate.reasonRequired'
   | 'certificate.alreadyRevoked'
-  | 'certificate.alreadyReplaced';
+  | 'certificate.alreadyReplaced'
+  /** No completion of that course by that learner. */
+  | 'certificate.notCompleted';
 
 export type CertificateResult = { ok: true; certificate: Certificate } | { ok: false; code: CertificateErrorCode };
 
 /** What anyone with the serial may learn: the document, its status, never custody (and not the revoke reason). */
 export type Verification =
   | { status: 'unknown'; serial: string; signatureValid: false }
-  | {
+  | (Omit<CertificateContent, 'v'> & {
       status: 'valid' | 'revoked';
-      serial: string;
       /** False when the stored content does not match its hash or signature: show the document as not genuine. */
       signatureValid: boolean;
-      kind: CertificateKind;
-      holderName: string;
-      title: CertificateTitle;
-      hours: number;
-      level: string | null;
-      issuer: string;
-      issuedOn: string;
-      completedOn: string;
       revokedAt: string | null;
       /** The serial of the certificate that replaced this one, if re-issued. */
       replacedBy: string | null;
-    };
+    });
 
 interface CertificateRow {
   id: number;
@@ -253,6 +247,44 @@ function insertCertificate(db: Db, actor: CertificateActor, input: IssueCertific
     now,
   );
   return { ok: true, certificate: toCertificate(stmt(db, `${SELECT} WHERE id = ?`).get(id) as CertificateRow) };
+}
+
+/** The courses a learner has completed (with the date), which a module certificate may be issued for. */
+export function completedCourses(db: Db, learnerId: number): Array<{ course: Course; completedOn: string }> {
+  const rows = stmt(db, 'SELECT course_id, completed_at FROM course_completion WHERE learner_id = ? ORDER BY completed_at').all(learnerId) as Array<{
+    course_id: string;
+    completed_at: string;
+  }>;
+  return rows.flatMap((r) => {
+    const course = getCourse(db, r.course_id);
+    return course ? [{ course, completedOn: r.completed_at.slice(0, 10) }] : [];
+  });
+}
+
+/**
+ * A module certificate for a course the learner completed: title and hours
+ * from the course, the holder's name from the learner record, the completion
+ * date from the completion. 'certificate.notCompleted' when there is none.
+ */
+export function issueModuleCertificate(db: Db, actor: CertificateActor, learnerId: number, courseId: string, issuer: string, now = new Date()): CertificateResult {
+  const completed = completedCourses(db, learnerId).find((c) => c.course.id === courseId);
+  const learner = stmt(db, 'SELECT given_names, surname FROM learner WHERE id = ?').get(learnerId) as { given_names: string; surname: string } | undefined;
+  if (!completed || !learner) return { ok: false, code: 'certificate.notCompleted' };
+  return issueCertificate(
+    db,
+    actor,
+    {
+      learnerId,
+      kind: 'module',
+      courseId,
+      holderName: `${learner.given_names} ${learner.surname}`,
+      title: completed.course.title,
+      hours: completed.course.hours,
+      issuer,
+      completedOn: completed.completedOn,
+    },
+    now,
+  );
 }
 
 /** Issues a certificate: one transaction storing the signed content, audited as 'certificate.issue'. */

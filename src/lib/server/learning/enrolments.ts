@@ -1,4 +1,5 @@
 import { stmt, type Db } from '../db.ts';
+import { learnerFacilityId } from '../people/learners.ts';
 import { appendAudit, type AuditActor } from '../audit.ts';
 
 /**
@@ -58,7 +59,7 @@ export function createEnrolment(db: Db, actor: AuditActor, learnerId: number, co
           actor.id,
         ).lastInsertRowid,
       );
-      const facilityId = stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(learnerId) as number | null;
+      const facilityId = learnerFacilityId(db, learnerId);
       appendAudit(db, { actor, action: 'enrolment.create', targetType: 'learner', targetId: learnerId, facilityId, details: { courseId, enrolmentId: id } }, now);
       return toEnrolment(stmt(db, `SELECT ${COLUMNS} FROM enrolment WHERE id = ?`).get(id) as Row);
     })

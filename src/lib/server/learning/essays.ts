@@ -1,4 +1,5 @@
 import { stmt, type Db } from '../db.ts';
+import { learnerFacilityId } from '../people/learners.ts';
 import { appendAudit } from '../audit.ts';
 import type { SessionUser } from '../session.ts';
 import { getQuizVersion } from '../courses/catalog.ts';
@@ -163,7 +164,7 @@ export function gradeQuizEssay(
       const stored = storeAttemptReview(db, attempt, review, actor.id, now);
       const attemptGraded = stored.status === 'graded';
       const courseCompleted = attemptGraded && recordCompletionIfDue(db, learnerId, book.course, now);
-      const facilityId = stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(learnerId) as number | null;
+      const facilityId = learnerFacilityId(db, learnerId);
       appendAudit(
         db,
         {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { learnerFacilityId } from '../people/learners.ts';
 import { stmt, type Db } from '../db.ts';
 import { getActivity, type Activity, type Course, type CourseItem } from '../courses/catalog.ts';
 import { recordCompletionIfDue } from './progress.ts';
@@ -398,7 +399,7 @@ export function gradeH5pEssay(db: Db, actor: SessionUser, resultId: number, poin
         `UPDATE h5p_result SET status = 'graded', raw = ?, max = ?, percent = ?, passed = ?, graded_by = ?, graded_at = ?, comment = ? WHERE id = ?`,
       ).run(points, H5P_ESSAY_MAX_POINTS, points, passed ? 1 : 0, actor.id, now.toISOString(), text || null, resultId);
       const courseCompleted = passed && item ? creditLesson(db, row.learner_id, book.course, item, now) : false;
-      const facilityId = stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(row.learner_id) as number | null;
+      const facilityId = learnerFacilityId(db, row.learner_id);
       appendAudit(
         db,
         {

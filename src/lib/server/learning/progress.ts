@@ -1,4 +1,5 @@
 import { stmt, type Db } from '../db.ts';
+import { learnerFacilityId } from '../people/learners.ts';
 import { appendAudit } from '../audit.ts';
 import { getCourseItems, getQuizVersion, type Course, type CourseItem, type PassRules } from '../courses/catalog.ts';
 import { completeEnrolment } from './enrolments.ts';
@@ -170,7 +171,7 @@ export function recordCompletionIfDue(db: Db, learnerId: number, course: Pick<Co
   completeEnrolment(db, learnerId, course.id, now);
   // A programme whose every course is now completed is completed too.
   completePlacementsIfDone(db, learnerId, now);
-  const facilityId = stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(learnerId) as number | null;
+  const facilityId = learnerFacilityId(db, learnerId);
   appendAudit(
     db,
     { actor: { id: null, label: 'system' }, action: 'learning.courseCompleted', targetType: 'learner', targetId: learnerId, facilityId, details: { courseId: course.id, evidence: progress.evidence } },

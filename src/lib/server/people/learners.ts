@@ -97,6 +97,11 @@ export function getLearner(db: Db, actor: SessionUser, id: number): Learner | nu
   return learner && visibleTo(actor, learner.facilityId) ? learner : null;
 }
 
+/** The learner's current facility (for audit entries about them), or null. */
+export function learnerFacilityId(db: Db, learnerId: number): number | null {
+  return (stmt(db, 'SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').pluck().get(learnerId) as number | null | undefined) ?? null;
+}
+
 /** The learner behind a learner account (for the learner's own pages). */
 export function getLearnerForUser(db: Db, userId: number): Learner | null {
   const row = stmt(db, `${SELECT_LEARNER} WHERE l.user_id = ?`).get(userId) as LearnerRow | undefined;

@@ -208,8 +208,7 @@ function outcomeOf(db: Db, learnerId: number, programmeId: number): PlacementOut
 export function offerNextSeat(db: Db, programmeId: number, now = new Date()): number | null {
   const facts = programmeFacts(db, programmeId);
   if (!facts || facts.status !== 'open') return null;
-  const offered = stmt(db, "SELECT count(*) FROM placement WHERE programme_id = ? AND status = 'waitlisted' AND offered_at IS NOT NULL").pluck().get(programmeId) as number;
-  if (seatsTaken(db, programmeId) + offered >= facts.seats) return null;
+  if (seatsTaken(db, programmeId) + seatsOffered(db, programmeId) >= facts.seats) return null;
   const next = listWaiting(db, programmeId).find((p) => p.offeredAt === null);
   if (!next) return null;
   stmt(db, 'UPDATE placement SET offered_at = ? WHERE id = ?').run(now.toISOString(), next.id);
@@ -381,13 +380,7 @@ export function placeLearner(
       const last = lastConsultationOn(db, learnerId);
       if (!last || last < consultationCutoff(now, options.consultationMonths)) return { ok: false, code: 'placement.noConsultation' };
       // Seats: the enrolled, plus seats on offer to others on the waiting list.
-      const offeredToOthers = stmt(
-        db,
-        "SELECT count(*) FROM placement WHERE programme_id = ? AND status = 'waitlisted' AND offered_at IS NOT NULL AND learner_id != ?",
-      )
-        .pluck()
-        .get(programmeId, learnerId) as number;
-      if (seatsTaken(db, programmeId) + offeredToOthers >= programme.seats) return { ok: false, code: 'placement.full' };
+      if (seatsTaken(db, programmeId) + seatsOffered(db, programmeId, learnerId) >= programme.seats) return { ok: false, code: 'placement.full' };
       let id: number;
       if (existing) {
         id = existing.id;

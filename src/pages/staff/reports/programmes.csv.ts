@@ -11,8 +11,8 @@ export const GET: APIRoute = ({ locals, url }) => {
   if (!user) return new Response('Not found', { status: 404 });
   const from = date.safeParse(url.searchParams.get('from'));
   const to = date.safeParse(url.searchParams.get('to'));
-  if (!from.success || !to.success) return new Response('from and to must be YYYY-MM-DD', { status: 400 });
   const tr = translator(locale);
+  if (!from.success || !to.success) return new Response(tr('validation.date'), { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   const csv = reportCsv(programmeReport(db, user, { from: from.data, to: to.data }), {
     facility: tr('home.facility'),
     programme: tr('programme.title'),

@@ -4,6 +4,7 @@ import { appendAudit } from '../../../../../lib/server/audit.ts';
 import { getBySerial, renderCertificatePdf } from '../../../../../lib/server/certificates/certificates.ts';
 import { getLearner } from '../../../../../lib/server/people/learners.ts';
 import { can } from '../../../../../lib/server/policy.ts';
+import { auditActor } from '../../../../../lib/server/people/users.ts';
 
 /**
  * One certificate of one learner as a PDF, for staff to print. Only staff who
@@ -22,7 +23,7 @@ export const GET: APIRoute = async ({ locals, params, url }) => {
   const pdf = await renderCertificatePdf(db, cert.serial, config.publicOrigin ?? url.origin);
   if (!pdf) return notFound();
   appendAudit(db, {
-    actor: { id: user.id, label: user.username ?? user.displayName },
+    actor: auditActor(user),
     action: 'certificate.download',
     targetType: 'certificate',
     targetId: cert.serial,
