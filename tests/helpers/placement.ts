@@ -213,6 +213,10 @@ export function programmeInput(facilityId: number, courseIds: string[], override
     courseIds,
     teacherIds: [],
     status: 'open',
+    provider: 'Profesionālās izglītības kompetences centrs',
+    award: 'module',
+    awardLevel: null,
+    certificateApproval: false,
     ...overrides,
   };
 }

@@ -126,6 +126,7 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/staff/learners', pattern: /^\/staff\/learners\/\d+\/consultations(\/.*)?$/, access: 'consultations:record' },
   { prefix: '/staff/learners', access: 'learners:edit' },
   { prefix: '/staff/roster', access: 'roster:import' },
+  { prefix: '/staff/certificates', access: 'certificates:issue' },
   { prefix: '/staff/programmes', access: 'programmes:manage' },
   { prefix: '/staff/reports', access: 'programmes:manage' },
   { prefix: '/staff', access: 'staff:access' },

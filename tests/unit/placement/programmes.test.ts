@@ -150,6 +150,10 @@ const validForm = (overrides: Record<string, string | string[]> = {}) => ({
   slot2From: '13:00',
   slot2To: '15:00',
   status: 'open',
+  provider: '  Rīgas Valsts tehnikums ',
+  award: 'professional_development',
+  awardLevel: 'LKI 2',
+  certificateApproval: '1',
   ...overrides,
 });
 
@@ -179,11 +183,25 @@ describe('readProgrammeForm', () => {
       courseIds: ['metinasana-pamati', 'metinasana-prakse'],
       teacherIds: [7],
       status: 'open',
+      provider: 'Rīgas Valsts tehnikums',
+      award: 'professional_development',
+      awardLevel: 'LKI 2',
+      certificateApproval: true,
     });
-    // Unticked checkbox, no status sent.
-    const { continuesAfterRelease: _c, status: _s, ...rest } = validForm();
+    // Unticked checkboxes, no status, award or provider sent: module certificates, issued without approval, provider not named yet.
+    const { continuesAfterRelease: _c, status: _s, award: _a, provider: _p, awardLevel: _l, certificateApproval: _ca, ...rest } = validForm();
     const r2 = readProgrammeForm(form(rest));
-    expect(r2.ok && [r2.input.continuesAfterRelease, r2.input.status]).toEqual([false, 'open']);
+    expect(r2.ok && [r2.input.continuesAfterRelease, r2.input.status, r2.input.award, r2.input.provider, r2.input.awardLevel, r2.input.certificateApproval]).toEqual([
+      false,
+      'open',
+      'module',
+      null,
+      null,
+      false,
+    ]);
+    expect(readProgrammeForm(form(validForm({ award: 'atestats' }))).ok).toBe(false);
+    const long = readProgrammeForm(form(validForm({ provider: 'x'.repeat(201) })));
+    expect(!long.ok && long.errors).toEqual({ provider: 'validation.tooLong' });
   });
 
   test('an empty form: an error on every required field, the values kept as typed', () => {
@@ -275,6 +293,10 @@ describe('readProgrammeForm', () => {
       interests: v.interests,
       teacherIds: v.teacherIds,
       status: v.status,
+      provider: v.provider,
+      award: v.award,
+      awardLevel: v.awardLevel,
+      ...(v.certificateApproval ? { certificateApproval: '1' } : {}),
       ...(v.continuesAfterRelease ? { continuesAfterRelease: '1' } : {}),
       ...Object.fromEntries(v.courseIds.map((c, i) => [`course${i}`, c])),
       ...Object.fromEntries(v.slots.flatMap((s, i) => [[`slot${i}Day`, s.day], [`slot${i}From`, s.from], [`slot${i}To`, s.to]])),

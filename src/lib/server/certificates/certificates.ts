@@ -9,6 +9,7 @@ import {
   normalizeSerial,
   sha256Hex,
   type CertificateContent,
+  type CertificateItem,
   type CertificateKind,
   type CertificateTitle,
 } from './content.ts';
@@ -39,6 +40,8 @@ export interface IssueCertificateInput {
   completedOn: string;
   courseId?: string | null;
   programmeId?: number | null;
+  /** The courses a programme's document reports on. */
+  items?: CertificateItem[];
 }
 
 /** What a re-issue may correct. */
@@ -197,7 +200,7 @@ function newSerial(db: Db, year: number): string {
 }
 
 /** Stores, signs and audits one certificate; runs inside the caller's transaction. */
-function insertCertificate(db: Db, actor: CertificateActor, input: IssueCertificateInput, replacesId: number | null, now: Date): CertificateResult {
+export function insertCertificate(db: Db, actor: CertificateActor, input: IssueCertificateInput, replacesId: number | null, now: Date): CertificateResult {
   assertValidInput(input);
   const learner = stmt(db, 'SELECT l.id, u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').get(input.learnerId) as
     | { id: number; facility_id: number | null }
@@ -216,6 +219,7 @@ function insertCertificate(db: Db, actor: CertificateActor, input: IssueCertific
     issuer: input.issuer.trim(),
     issuedOn,
     completedOn: input.completedOn,
+    ...(input.items?.length ? { items: input.items } : {}),
   };
   if (namesCustody(db, input.learnerId, content)) return { ok: false, code: 'certificate.namesCustody' };
   const contentJson = canonicalJson(content);
@@ -337,6 +341,7 @@ export function reissueCertificate(db: Db, actor: CertificateActor, serial: stri
         level: changes.level === undefined ? old.level : changes.level,
         issuer: changes.issuer ?? old.issuer,
         completedOn: changes.completedOn ?? old.completedOn,
+        items: contentOf(old)?.items,
       };
       const result = insertCertificate(db, actor, input, old.id, now);
       if (!result.ok) return result;
@@ -346,17 +351,22 @@ export function reissueCertificate(db: Db, actor: CertificateActor, serial: stri
     .immediate();
 }
 
+/** The signed content of a stored certificate, or null when it is unreadable. */
+export function contentOf(cert: Pick<Certificate, 'contentJson'>): CertificateContent | null {
+  try {
+    const parsed: unknown = JSON.parse(cert.contentJson);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as CertificateContent) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The status of a serial for anyone who asks, with the signed content checked against hash and signature. */
 export function verifyCertificate(db: Db, serial: string): Verification {
   const cert = getBySerial(db, serial);
   if (!cert) return { status: 'unknown', serial: serial.trim(), signatureValid: false };
-  let content: CertificateContent | null = null;
-  try {
-    const parsed: unknown = JSON.parse(cert.contentJson);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) content = parsed as CertificateContent;
-  } catch {
-    // unreadable content is reported as a failed signature below
-  }
+  // Unreadable content is reported as a failed signature.
+  const content = contentOf(cert);
   const signatureValid =
     content !== null &&
     content.serial === cert.serial &&
@@ -377,6 +387,7 @@ export function verifyCertificate(db: Db, serial: string): Verification {
     issuer: shown.issuer,
     issuedOn: shown.issuedOn,
     completedOn: shown.completedOn,
+    ...(content?.items ? { items: content.items } : {}),
     revokedAt: cert.revokedAt,
     replacedBy: replacedBy ?? null,
   };

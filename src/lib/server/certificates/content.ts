@@ -30,6 +30,22 @@ export interface CertificateContent {
   issuedOn: string;
   /** YYYY-MM-DD: completion, or for a statement the last day of study. */
   completedOn: string;
+  /**
+   * The courses a programme's document reports on (professional development:
+   * its modules; statement: what was done of the programme). Absent on a
+   * module certificate.
+   */
+  items?: CertificateItem[];
+}
+
+/** One course on a programme's document. */
+export interface CertificateItem {
+  title: CertificateTitle;
+  hours: number;
+  /** YYYY-MM-DD when completed; null: begun, not completed. */
+  completedOn: string | null;
+  /** How much of an unfinished course was done (lessons and quizzes, %). */
+  progressPercent?: number;
 }
 
 /** JSON with object keys sorted at every depth and no whitespace: one text per value. */

@@ -27,7 +27,7 @@ export const KIND_TITLES: Record<CertificateKind, { lv: string; en: string }> = 
 // Resolved from the installation (as the H5P player is), so a built copy served from elsewhere finds it too.
 const require = createRequire(path.join(process.cwd(), 'package.json'));
 let fontBytes: { regular: Buffer; bold: Buffer } | null = null;
-function fonts() {
+export function fonts() {
   // Full TTFs (Latin, Latin Extended, Cyrillic, Greek) from the npm package; read once.
   fontBytes ??= {
     regular: fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf')),
@@ -36,14 +36,14 @@ function fonts() {
   return fontBytes;
 }
 
-const A4 = { width: 595.28, height: 841.89 };
-const MARGIN = 56;
-const INK = rgb(0.1, 0.1, 0.12);
-const MUTED = rgb(0.38, 0.38, 0.42);
-const ACCENT = rgb(0.12, 0.3, 0.5);
+export const A4 = { width: 595.28, height: 841.89 };
+export const MARGIN = 56;
+export const INK = rgb(0.1, 0.1, 0.12);
+export const MUTED = rgb(0.38, 0.38, 0.42);
+export const ACCENT = rgb(0.12, 0.3, 0.5);
 
 /** dd.mm.yyyy, as Latvian documents write dates. */
-function latvianDate(isoDate: string): string {
+export function latvianDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-');
   return `${d}.${m}.${y}`;
 }
@@ -68,7 +68,11 @@ export async function certificatePdf(content: CertificateContent, verificationUr
   doc.setCreationDate(issued);
   doc.setModificationDate(issued);
 
-  const page = doc.addPage([A4.width, A4.height]);
+  let page = doc.addPage([A4.width, A4.height]);
+  const firstPage = page;
+  // A programme's document lists its courses: the gaps shrink to make room.
+  const items = content.items ?? [];
+  const gap = (n: number) => (items.length ? Math.round(n * 0.5) : n);
   const width = A4.width - 2 * MARGIN;
   let y = A4.height - MARGIN;
 
@@ -81,18 +85,18 @@ export async function certificatePdf(content: CertificateContent, verificationUr
 
   page.drawRectangle({ x: 24, y: 24, width: A4.width - 48, height: A4.height - 48, borderColor: ACCENT, borderWidth: 1.5 });
   centered(content.issuer, 14, fontBold, ACCENT);
-  y -= 56;
+  y -= gap(56);
   centered(kindTitle.lv.toUpperCase(), 22, fontBold);
   centered(kindTitle.en, 13, font, MUTED);
-  y -= 40;
+  y -= gap(40);
   centered('Izsniegta / Issued to', 10, font, MUTED);
   centered(content.holderName, 24, fontBold, INK, 1.5);
-  y -= 28;
+  y -= gap(28);
   centered(content.kind === 'statement' ? 'par programmas daļas apguvi / for the part completed of' : 'par apguvi / for completing', 10, font, MUTED);
   const title = titleIn(content.title, 'lv');
   centered(title, 16, fontBold);
   if (content.title.en && content.title.en !== title) centered(content.title.en, 12, font, MUTED);
-  y -= 36;
+  y -= gap(36);
 
   const rows: Array<[string, string]> = [
     ['Apjoms / Hours', `${content.hours} stundas / hours`],
@@ -109,16 +113,51 @@ export async function certificatePdf(content: CertificateContent, verificationUr
     y -= (lines.length - 1) * 16;
   }
 
-  // Footer: serial and verification address on the left, QR code on the right.
+  // Footer: serial and verification address on the left, QR code on the right (first page).
   const qrSize = 110;
   const footerY = MARGIN + 10;
-  drawQr(page, verificationUrl, A4.width - MARGIN - qrSize, footerY, qrSize);
+
+  if (items.length) {
+    // Courses: title, hours, completed on (or how far it got). Continues on a next page when long.
+    const bottom = () => (page === firstPage ? footerY + qrSize + 16 : MARGIN);
+    const col = { title: MARGIN + 20, hours: MARGIN + width - 190, done: MARGIN + width - 120 };
+    const heading = () => {
+      y -= 22;
+      page.drawText(content.kind === 'statement' ? 'Apgūtais / What was done' : 'Moduļi / Modules', { x: col.title, y, size: 10, font: fontBold, color: MUTED });
+      page.drawText('Stundas / Hours', { x: col.hours, y, size: 8, font, color: MUTED });
+      page.drawText('Pabeigts / Completed', { x: col.done, y, size: 8, font, color: MUTED });
+      y -= 4;
+      page.drawLine({ start: { x: col.title, y }, end: { x: MARGIN + width - 10, y }, thickness: 0.5, color: MUTED });
+    };
+    heading();
+    for (const item of items) {
+      const lines = wrap(titleIn(item.title, 'lv'), font, 10, col.hours - col.title - 12);
+      const done = item.completedOn ? latvianDate(item.completedOn) : `nepabeigts / not completed${item.progressPercent === undefined ? '' : ` (${item.progressPercent} %)`}`;
+      const doneLines = wrap(done, font, 9, MARGIN + width - 10 - col.done);
+      const height = Math.max(lines.length * 13, doneLines.length * 12) + 4;
+      if (y - height < bottom()) {
+        page = doc.addPage([A4.width, A4.height]);
+        page.drawRectangle({ x: 24, y: 24, width: A4.width - 48, height: A4.height - 48, borderColor: ACCENT, borderWidth: 1.5 });
+        y = A4.height - MARGIN;
+        page.drawText(`${content.serial} · ${content.holderName}`, { x: MARGIN, y: y - 10, size: 9, font, color: MUTED });
+        y -= 20;
+        heading();
+      }
+      y -= 14;
+      lines.forEach((line, i) => page.drawText(line, { x: col.title, y: y - i * 13, size: 10, font, color: INK }));
+      page.drawText(String(item.hours), { x: col.hours, y, size: 10, font, color: INK });
+      doneLines.forEach((line, i) => page.drawText(line, { x: col.done, y: y - i * 12, size: 9, font, color: item.completedOn ? INK : MUTED }));
+      y -= height - 14;
+    }
+  }
+
+  drawQr(firstPage, verificationUrl, A4.width - MARGIN - qrSize, footerY, qrSize);
   const textWidth = width - qrSize - 20;
-  page.drawText('Sērijas numurs / Serial number', { x: MARGIN, y: footerY + 92, size: 9, font, color: MUTED });
-  page.drawText(content.serial, { x: MARGIN, y: footerY + 74, size: 14, font: fontBold, color: INK });
-  page.drawText('Pārbaudīt / Verify at', { x: MARGIN, y: footerY + 50, size: 9, font, color: MUTED });
+  firstPage.drawText('Sērijas numurs / Serial number', { x: MARGIN, y: footerY + 92, size: 9, font, color: MUTED });
+  firstPage.drawText(content.serial, { x: MARGIN, y: footerY + 74, size: 14, font: fontBold, color: INK });
+  firstPage.drawText('Pārbaudīt / Verify at', { x: MARGIN, y: footerY + 50, size: 9, font, color: MUTED });
   wrap(verificationUrl, font, 10, textWidth).forEach((line, i) =>
-    page.drawText(line, { x: MARGIN, y: footerY + 36 - i * 13, size: 10, font, color: ACCENT }),
+    firstPage.drawText(line, { x: MARGIN, y: footerY + 36 - i * 13, size: 10, font, color: ACCENT }),
   );
 
   return doc.save();
@@ -151,7 +190,7 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
 }
 
 /** Greedy word wrap; a single word wider than the line is broken by characters. */
-function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
+export function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
   const fits = (s: string) => font.widthOfTextAtSize(s, size) <= maxWidth;
   const lines: string[] = [];
   let line = '';

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit.ts';
 import { getCourseItems, getQuizVersion, type Course, type CourseItem, type PassRules } from '../courses/catalog.ts';
 import { completeEnrolment } from './enrolments.ts';
 import { completePlacementsIfDone } from '../placement/placements.ts';
+import { awardOnCourseCompletion } from '../certificates/awards.ts';
 
 /**
  * A learner's progress in a course: per item (done, quiz kept score,
@@ -171,6 +172,8 @@ export function recordCompletionIfDue(db: Db, learnerId: number, course: Pick<Co
   completeEnrolment(db, learnerId, course.id, now);
   // A programme whose every course is now completed is completed too.
   completePlacementsIfDone(db, learnerId, now);
+  // Its certificates: issued now, or waiting for the education staff's approval.
+  awardOnCourseCompletion(db, learnerId, course.id, now);
   const facilityId = learnerFacilityId(db, learnerId);
   appendAudit(
     db,

@@ -4,6 +4,7 @@ import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor } from './users.ts';
 import { closePlacementsOfLearner } from '../placement/placements.ts';
+import { awardStatements, enrolledPlacementIds } from '../certificates/awards.ts';
 
 /**
  * The learner's path between prisons and out: a transfer moves the record
@@ -65,7 +66,10 @@ export function transferLearner(
     if (learner.facility_id === toFacilityId) return { ok: false, code: 'lifecycle.sameFacility' };
     if (!stmt(db, 'SELECT 1 FROM facility WHERE id = ?').get(toFacilityId)) return { ok: false, code: 'lifecycle.facilityNotFound' };
     const at = now.toISOString();
+    const leaving = enrolledPlacementIds(db, learnerId);
     const closed = closePlacementsOfLearner(db, learnerId, 'transferred', { actorId: actorId(actor), reason: options.reason ?? null, facilityId: learner.facility_id }, now);
+    // What was done of each programme left unfinished goes on a statement of achievement (issued by the programme's provider).
+    awardStatements(db, learnerId, leaving, now);
     stmt(db, 'UPDATE user SET facility_id = ?, updated_at = ? WHERE id = ?').run(toFacilityId, at, learner.user_id);
     stmt(db, 'UPDATE learner SET updated_at = ? WHERE id = ?').run(at, learnerId);
     stmt(
@@ -108,6 +112,7 @@ export function releaseLearner(
     if (learner.status !== 'in_custody') return { ok: false, code: 'lifecycle.notInCustody' };
     const at = now.toISOString();
     const onDate = options.onDate ?? at.slice(0, 10);
+    const leaving = enrolledPlacementIds(db, learnerId);
     const closed = closePlacementsOfLearner(
       db,
       learnerId,
@@ -115,6 +120,7 @@ export function releaseLearner(
       { actorId: actorId(actor), reason: options.reason ?? null, facilityId: learner.facility_id },
       now,
     );
+    awardStatements(db, learnerId, leaving, now);
     stmt(db, "UPDATE learner SET status = 'released', released_on = ?, updated_at = ? WHERE id = ?").run(onDate, at, learnerId);
     // Open sessions stop working at once: every request checks the learner is in custody, ends the
     // session and tells the learner staff ended it (deleting the rows here would lose that reason).

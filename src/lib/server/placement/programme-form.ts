@@ -31,6 +31,10 @@ export interface ProgrammeFormValues {
   courseIds: string[];
   slots: Array<{ day: string; from: string; to: string }>;
   status: string;
+  provider: string;
+  award: string;
+  awardLevel: string;
+  certificateApproval: boolean;
 }
 
 export function valuesOf(p: Programme): ProgrammeFormValues {
@@ -51,6 +55,10 @@ export function valuesOf(p: Programme): ProgrammeFormValues {
     courseIds: p.courseIds,
     slots: p.timetable.map((s) => ({ day: String(s.day), from: s.from, to: s.to })),
     status: p.status,
+    provider: p.provider ?? '',
+    award: p.award,
+    awardLevel: p.awardLevel ?? '',
+    certificateApproval: p.certificateApproval,
   };
 }
 
@@ -72,6 +80,10 @@ export function emptyValues(facilityId: number | null, language: string): Progra
     courseIds: [],
     slots: [],
     status: 'open',
+    provider: '',
+    award: 'module',
+    awardLevel: '',
+    certificateApproval: false,
   };
 }
 
@@ -100,6 +112,10 @@ export function readProgrammeForm(form: FormData): ProgrammeFormResult {
     courseIds: Array.from({ length: COURSE_ROWS }, (_, i) => text(form, `course${i}`)),
     slots: Array.from({ length: SLOT_ROWS }, (_, i) => ({ day: text(form, `slot${i}Day`), from: text(form, `slot${i}From`), to: text(form, `slot${i}To`) })),
     status: text(form, 'status') || 'open',
+    provider: text(form, 'provider'),
+    award: text(form, 'award') || 'module',
+    awardLevel: text(form, 'awardLevel'),
+    certificateApproval: text(form, 'certificateApproval') === '1',
   };
   const errors: FieldErrors = {};
   // A timetable row counts when any of its fields is filled; a half-filled row is an error on that row.
@@ -126,6 +142,10 @@ export function readProgrammeForm(form: FormData): ProgrammeFormResult {
     courseIds: values.courseIds.filter(Boolean),
     teacherIds: values.teacherIds.map(Number).filter((n) => Number.isInteger(n) && n > 0),
     status: values.status,
+    provider: values.provider,
+    award: values.award,
+    awardLevel: values.awardLevel,
+    certificateApproval: values.certificateApproval,
   };
   const parsed = programmeInputSchema.safeParse(candidate);
   if (!parsed.success) {

@@ -43,7 +43,18 @@ export interface Programme {
   status: 'open' | 'closed';
   courseIds: string[];
   teacherIds: number[];
+  /** The education provider that issues the programme's documents (never the prison); null: not named yet. */
+  provider: string | null;
+  /** What completing the whole programme earns besides module certificates. */
+  award: ProgrammeAward;
+  /** e.g. 'LKI 2', printed on the programme's certificate. */
+  awardLevel: string | null;
+  /** The programme's documents wait for the education staff's approval. */
+  certificateApproval: boolean;
 }
+
+export const PROGRAMME_AWARDS = ['module', 'professional_development'] as const;
+export type ProgrammeAward = (typeof PROGRAMME_AWARDS)[number];
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'programme.timeFormat' });
 export const slotSchema = z
@@ -77,6 +88,10 @@ export const programmeInputSchema = z
     courseIds: z.array(z.string()).min(1, { error: 'programme.courseRequired' }).max(10),
     teacherIds: z.array(z.number().int().positive()).max(20),
     status: z.enum(['open', 'closed']),
+    provider: z.string().trim().max(200, { error: 'validation.tooLong' }).nullable().transform((v) => v || null),
+    award: z.enum(PROGRAMME_AWARDS),
+    awardLevel: z.string().trim().max(40, { error: 'validation.tooLong' }).nullable().transform((v) => v || null),
+    certificateApproval: z.boolean(),
   })
   .refine((p) => p.endsOn >= p.startsOn, { path: ['endsOn'], error: 'programme.endsBeforeStart' });
 export type ProgrammeInput = z.infer<typeof programmeInputSchema>;
@@ -98,10 +113,15 @@ interface Row {
   interests_json: string;
   timetable_json: string;
   status: 'open' | 'closed';
+  provider: string | null;
+  award: ProgrammeAward;
+  award_level: string | null;
+  certificate_approval: number;
 }
 
 const SELECT = `SELECT g.id, g.facility_id, f.name AS facility_name, g.title, g.description, g.starts_on, g.ends_on, g.seats, g.language,
-  g.min_education, g.min_latvian, g.prerequisite_course_id, g.continues_after_release, g.interests_json, g.timetable_json, g.status
+  g.min_education, g.min_latvian, g.prerequisite_course_id, g.continues_after_release, g.interests_json, g.timetable_json, g.status,
+  g.provider, g.award, g.award_level, g.certificate_approval
   FROM programme g JOIN facility f ON f.id = g.facility_id`;
 
 function toProgramme(db: Db, r: Row): Programme {
@@ -126,6 +146,10 @@ function toProgramme(db: Db, r: Row): Programme {
     status: r.status,
     courseIds: stmt(db, 'SELECT course_id FROM programme_course WHERE programme_id = ? ORDER BY position').pluck().all(r.id) as string[],
     teacherIds: stmt(db, 'SELECT user_id FROM programme_teacher WHERE programme_id = ? ORDER BY user_id').pluck().all(r.id) as number[],
+    provider: r.provider,
+    award: r.award,
+    awardLevel: r.award_level,
+    certificateApproval: r.certificate_approval === 1,
   };
 }
 
@@ -199,6 +223,10 @@ const columns = (input: ProgrammeInput) => ({
   interests: JSON.stringify(input.interests),
   timetable: JSON.stringify(input.timetable),
   status: input.status,
+  provider: input.provider,
+  award: input.award,
+  awardLevel: input.awardLevel,
+  approval: input.certificateApproval ? 1 : 0,
 });
 
 export function createProgramme(db: Db, actor: SessionUser, input: ProgrammeInput, now = new Date()): ProgrammeResult {
@@ -212,9 +240,10 @@ export function createProgramme(db: Db, actor: SessionUser, input: ProgrammeInpu
         stmt(
           db,
           `INSERT INTO programme (facility_id, title, description, starts_on, ends_on, seats, language, min_education, min_latvian,
-             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, created_by, created_at, updated_at)
+             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, provider, award, award_level,
+             certificate_approval, created_by, created_at, updated_at)
            VALUES (@facility, @title, @description, @startsOn, @endsOn, @seats, @language, @minEducation, @minLatvian,
-             @prerequisite, @continues, @interests, @timetable, @status, @by, @at, @at)`,
+             @prerequisite, @continues, @interests, @timetable, @status, @provider, @award, @awardLevel, @approval, @by, @at, @at)`,
         ).run({ ...columns(input), by: actor.id, at }).lastInsertRowid,
       );
       writeLinks(db, id, input);
@@ -237,7 +266,8 @@ export function updateProgramme(db: Db, actor: SessionUser, id: number, input: P
         db,
         `UPDATE programme SET facility_id = @facility, title = @title, description = @description, starts_on = @startsOn, ends_on = @endsOn,
            seats = @seats, language = @language, min_education = @minEducation, min_latvian = @minLatvian, prerequisite_course_id = @prerequisite,
-           continues_after_release = @continues, interests_json = @interests, timetable_json = @timetable, status = @status, updated_at = @at
+           continues_after_release = @continues, interests_json = @interests, timetable_json = @timetable, status = @status,
+           provider = @provider, award = @award, award_level = @awardLevel, certificate_approval = @approval, updated_at = @at
          WHERE id = @id`,
       ).run({ ...columns(input), at: now.toISOString(), id });
       writeLinks(db, id, input);

@@ -20,6 +20,11 @@ interface DemoProgramme {
   minLatvian?: string;
   continuesAfterRelease?: boolean;
   teacher: string;
+  /** The school that issues the documents (a cooperation agreement; never the prison). */
+  provider: string;
+  award?: 'module' | 'professional_development';
+  awardLevel?: string;
+  approval?: boolean;
 }
 
 const PROGRAMMES: DemoProgramme[] = [
@@ -38,6 +43,10 @@ const PROGRAMMES: DemoProgramme[] = [
     minLatvian: 'A2',
     continuesAfterRelease: true,
     teacher: 'janis.liepa',
+    provider: 'Profesionālās izglītības centrs “Amatu skola”',
+    award: 'professional_development',
+    // Its certificates wait for the education staff's approval (the demo of that step).
+    approval: true,
   },
   {
     facility: 'OLA',
@@ -52,6 +61,8 @@ const PROGRAMMES: DemoProgramme[] = [
       { day: 4, from: '10:00', to: '11:30' },
     ],
     teacher: 'janis.liepa',
+    provider: 'Pieaugušo izglītības centrs “Valoda”',
+    awardLevel: 'A2',
   },
   {
     facility: 'OLA',
@@ -63,6 +74,7 @@ const PROGRAMMES: DemoProgramme[] = [
     interests: ['office', 'general_education'],
     timetable: [{ day: 5, from: '13:00', to: '15:00' }],
     teacher: 'janis.liepa',
+    provider: 'Pieaugušo izglītības centrs “Valoda”',
   },
   {
     facility: 'ILG',
@@ -74,6 +86,7 @@ const PROGRAMMES: DemoProgramme[] = [
     interests: ['general_education'],
     timetable: [{ day: 2, from: '09:00', to: '11:00' }],
     teacher: 'daiga.berzina',
+    provider: 'Rīgas pieaugušo izglītības vidusskola',
   },
 ];
 
@@ -91,8 +104,9 @@ export function seedDemoProgrammes(db: Db, today = new Date()): number {
         stmt(
           db,
           `INSERT INTO programme (facility_id, title, description, starts_on, ends_on, seats, language, min_education, min_latvian,
-             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, created_by, created_at, updated_at)
-           VALUES (?, ?, '', ?, ?, ?, 'lv', NULL, ?, NULL, ?, ?, ?, 'open', NULL, ?, ?)`,
+             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, provider, award, award_level,
+             certificate_approval, created_by, created_at, updated_at)
+           VALUES (?, ?, '', ?, ?, ?, 'lv', NULL, ?, NULL, ?, ?, ?, 'open', ?, ?, ?, ?, NULL, ?, ?)`,
         ).run(
           facilityId,
           p.title,
@@ -103,6 +117,10 @@ export function seedDemoProgrammes(db: Db, today = new Date()): number {
           p.continuesAfterRelease ? 1 : 0,
           JSON.stringify(p.interests),
           JSON.stringify(p.timetable),
+          p.provider,
+          p.award ?? 'module',
+          p.awardLevel ?? null,
+          p.approval ? 1 : 0,
           at,
           at,
         ).lastInsertRowid,
