@@ -5,6 +5,7 @@ import { isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
 import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
 import { seedDemoConsultations } from '../src/lib/server/seed/demo-consultations.ts';
 import { seedDemoProgrammes } from '../src/lib/server/seed/demo-programmes.ts';
+import { seedDemoCertificates } from '../src/lib/server/seed/demo-certificates.ts';
 import { syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 
@@ -19,5 +20,6 @@ await syncCourses(db, coursesDir(), dataDir);
 seedDemoLearning(db);
 seedDemoConsultations(db);
 seedDemoProgrammes(db);
+seedDemoCertificates(db);
 db.close();
 console.log(`${file}: demo data added.\n\n${formatAccounts(accounts)}`);

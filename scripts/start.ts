@@ -8,6 +8,7 @@ import { createFirstAdmin } from '../src/lib/server/seed/first-admin.ts';
 import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
 import { seedDemoConsultations } from '../src/lib/server/seed/demo-consultations.ts';
 import { seedDemoProgrammes } from '../src/lib/server/seed/demo-programmes.ts';
+import { seedDemoCertificates } from '../src/lib/server/seed/demo-certificates.ts';
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 import { cleanupH5pOrphans } from '../src/lib/server/h5p/content.ts';
@@ -31,6 +32,7 @@ if (isEmpty(db)) {
     seedDemoLearning(db);
     seedDemoConsultations(db);
     seedDemoProgrammes(db);
+    seedDemoCertificates(db);
   }
 }
 const demo = hasDemo(db);

@@ -15,7 +15,8 @@ import {
   submittedCsrfToken,
   tokensMatch,
 } from './lib/server/http/cookies.ts';
-import { toLocale } from './lib/i18n/index.ts';
+import { t, toLocale } from './lib/i18n/index.ts';
+import { isPublicOriginRequest, publicNotFound, publicOriginGate } from './lib/server/portal/public-origin.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -41,6 +42,20 @@ const context = defineMiddleware((ctx, next) => {
     ctx.locals.clientIp = null;
   }
   return next();
+});
+
+/**
+ * On the public origin (TILTS_PUBLIC_ORIGIN) only certificate verification
+ * and the released-person portal answer; every other path is a 404, before
+ * any page, form or sign-in check runs (docs/public-origin.md).
+ */
+const publicOrigin = defineMiddleware((ctx, next) => {
+  if (!isPublicOriginRequest(ctx.url, ctx.locals.config)) return next();
+  const gate = publicOriginGate(ctx.url.pathname, ctx.url.search);
+  if (gate === null) return next();
+  if (gate !== 'notFound') return ctx.redirect(gate.redirect, 303);
+  const l = ctx.locals.locale;
+  return publicNotFound(t(l, 'error.notFoundTitle'), t(l, 'error.notFoundBody'), t(l, 'portal.title'), l);
 });
 
 /**
@@ -114,4 +129,4 @@ const headers = defineMiddleware(async (ctx, next) => {
   return response;
 });
 
-export const onRequest = sequence(context, headers, csrf, session, authorize);
+export const onRequest = sequence(context, headers, publicOrigin, csrf, session, authorize);

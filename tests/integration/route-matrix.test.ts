@@ -100,6 +100,13 @@ const ROWS: Row[] = [
   { file: 'staff/index.astro', method: 'GET', url: '/staff', expect: only({ education_staff: 'page' }) },
   { file: 'supervise/index.astro', method: 'GET', url: '/supervise', expect: only({ supervisor: 'page' }) },
   { file: 'portal/index.astro', method: 'GET', url: '/portal', expect: only({ released: 'page' }) },
+  // The portal's activation and sign-in are public (they also answer on the public origin); its documents are the released person's own.
+  { file: 'portal/activate.astro', method: 'GET', url: '/portal/activate', expect: all('page') },
+  { file: 'portal/login.astro', method: 'GET', url: '/portal/login', expect: { ...all('page'), released: 'home' } },
+  { file: 'portal/transcript.pdf.ts', method: 'GET', url: '/portal/transcript.pdf', expect: only({ released: 'page' }) },
+  { file: 'portal/certificates/[serial].pdf.ts', method: 'GET', url: '/portal/certificates/TLT-2026-2222-2222.pdf', expect: only({ released: 'notFound' }) },
+  { file: 'staff/learners/[id]/portal.astro', method: 'GET', url: '/staff/learners/1/portal', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/learners/[id]/portal.astro', method: 'GET', url: '/staff/learners/35/portal', expect: only({ admin: 'page', education_staff: 'notFound' }) },
   { file: 'admin/index.astro', method: 'GET', url: '/admin', expect: only({ admin: 'page' }) },
   { file: 'admin/users/index.astro', method: 'GET', url: '/admin/users', expect: only({ admin: 'page' }) },
   { file: 'admin/users/index.astro', method: 'GET', url: '/admin/users?role=learner&facility=1', expect: only({ admin: 'page' }) },
@@ -121,6 +128,11 @@ const ROWS: Row[] = [
   { file: 'staff/learners/new.astro', method: 'GET', url: '/staff/learners/new', expect: only({ admin: 'page', education_staff: 'page' }) },
   // Roster import: admins for every facility, education staff for their own (the rows say which).
   { file: 'staff/roster.astro', method: 'GET', url: '/staff/roster', expect: only({ admin: 'page', education_staff: 'page' }) },
+  // Documents waiting for approval, one certificate (re-issue), a learner's transcript PDF: staff who issue certificates, in their prison.
+  { file: 'staff/certificates/index.astro', method: 'GET', url: '/staff/certificates', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/certificates/[serial].astro', method: 'GET', url: '/staff/certificates/TLT-2026-2222-2222', expect: only({ admin: 'notFound', education_staff: 'notFound' }) },
+  { file: 'staff/learners/[id]/transcript.pdf.ts', method: 'GET', url: '/staff/learners/1/transcript.pdf', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/learners/[id]/transcript.pdf.ts', method: 'GET', url: '/staff/learners/35/transcript.pdf', expect: only({ admin: 'page', education_staff: 'notFound' }) },
   // Learner 1 is at Olaine, like the education staff member ieva.ozola; learner 35 is at Iļģuciems.
   { file: 'staff/learners/[id].astro', method: 'GET', url: '/staff/learners/1', expect: only({ admin: 'page', education_staff: 'page' }) },
   {

@@ -17,7 +17,7 @@ export type Credentials =
   | { kind: 'learner'; inmateNumber: string; pin: string }
   | { kind: 'staff'; username: string; password: string };
 
-export type SignInError = 'auth.invalid' | 'auth.throttled' | 'auth.locked' | 'auth.inactive';
+export type SignInError = 'auth.invalid' | 'auth.throttled' | 'auth.locked' | 'auth.inactive' | 'auth.wrongPlace';
 
 export type SignInResult =
   | { ok: true; userId: number; role: Role; token: string; expiresAt: number }
@@ -59,6 +59,8 @@ export async function signIn(
   meta: SessionMeta,
   timeouts: SessionTimeouts,
   now = Date.now(),
+  /** Only these roles may sign in here (the portal's sign-in): any other account with the right password is refused as 'auth.wrongPlace'. */
+  options: { roles?: readonly Role[] } = {},
 ): Promise<SignInResult> {
   const login = loginName(credentials);
   const accountKey = `account:${credentials.kind}:${login.toLowerCase()}`;
@@ -103,7 +105,8 @@ export async function signIn(
       .immediate();
   }
 
-  if (account.active !== 1 || (account.role === 'learner' && account.learner_status !== 'in_custody')) {
+  const wrongPlace = options.roles !== undefined && !options.roles.includes(account.role);
+  if (wrongPlace || account.active !== 1 || (account.role === 'learner' && account.learner_status !== 'in_custody')) {
     appendAudit(db, {
       actor: { id: account.id, label: login },
       action: 'auth.loginRefused',
@@ -111,9 +114,9 @@ export async function signIn(
       targetId: account.id,
       facilityId: account.facility_id,
       ip: meta.ip,
-      details: { reason: account.active !== 1 ? 'inactive' : 'notInCustody' },
+      details: { reason: wrongPlace ? 'wrongPlace' : account.active !== 1 ? 'inactive' : 'notInCustody' },
     });
-    return { ok: false, code: 'auth.inactive' };
+    return { ok: false, code: wrongPlace ? 'auth.wrongPlace' : 'auth.inactive' };
   }
 
   const token = generateSessionToken();

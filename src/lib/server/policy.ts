@@ -55,6 +55,8 @@ const CAPABILITIES = {
   'roster:import': { admin: 'any', education_staff: 'facility' },
   /** Issue, revoke and print a learner's certificates (staff only; learners see theirs on screen). */
   'certificates:issue': { admin: 'any', education_staff: 'facility' },
+  /** Issue (or re-issue, for a lost password) a released learner's portal activation code, in their last prison. */
+  'portal:activate': { admin: 'any', education_staff: 'facility' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -124,6 +126,8 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/teach', access: 'teach:access' },
   // A learner's consultations: also the employment-agency consultant's (who cannot edit learner records).
   { prefix: '/staff/learners', pattern: /^\/staff\/learners\/\d+\/consultations(\/.*)?$/, access: 'consultations:record' },
+  // A released learner's portal activation code (printable sheet).
+  { prefix: '/staff/learners', pattern: /^\/staff\/learners\/\d+\/portal$/, access: 'portal:activate' },
   { prefix: '/staff/learners', access: 'learners:edit' },
   { prefix: '/staff/roster', access: 'roster:import' },
   { prefix: '/staff/certificates', access: 'certificates:issue' },
@@ -135,6 +139,9 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/admin/facilities', access: 'facilities:manage' },
   { prefix: '/admin/audit', access: 'audit:view' },
   { prefix: '/admin', access: 'admin:access' },
+  // The released person activates the account and signs in from any network (docs/public-origin.md).
+  { prefix: '/portal/activate', access: 'public' },
+  { prefix: '/portal/login', access: 'public' },
   { prefix: '/portal', access: 'portal:access' },
   { prefix: '/consult', access: 'consult:access' },
 ];

@@ -34,6 +34,7 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'placement:manage':   ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'roster:import':      ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'certificates:issue': ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'portal:activate':    ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'consult:access':     ['-',   '-',        '-',        '-',        '-',   '-',   'any'],
 };
 const expected = (capability: Capability, role: Role): Expect => EXPECTED[capability][ROLE_ORDER.indexOf(role as (typeof ROLE_ORDER)[number])]!;
@@ -144,6 +145,13 @@ const ROUTES: Array<[path: string, needs: 'public' | 'signedIn' | Capability]> =
   ['/admin/facilities', 'facilities:manage'],
   ['/admin/audit', 'audit:view'],
   ['/portal', 'portal:access'],
+  ['/portal/transcript.pdf', 'portal:access'],
+  ['/portal/certificates/TLT-2026-2222-2222.pdf', 'portal:access'],
+  ['/portal/activate', 'public'],
+  ['/portal/login', 'public'],
+  ['/portal/activateX', 'portal:access'],
+  ['/staff/learners/12/portal', 'portal:activate'],
+  ['/staff/learners/12/portal/x', 'learners:edit'],
 ];
 
 describe('route decisions', () => {

@@ -227,7 +227,8 @@ export interface CertificateRequest {
   id: number;
   learnerId: number;
   learnerName: string;
-  facilityId: number | null;
+  /** The programme's prison: its education staff decide (the learner may have moved on). */
+  facilityId: number;
   kind: CertificateKind;
   programmeId: number;
   programmeTitle: string;
@@ -244,7 +245,7 @@ interface RequestRow {
   id: number;
   learner_id: number;
   learner_name: string;
-  facility_id: number | null;
+  facility_id: number;
   kind: CertificateKind;
   programme_id: number;
   programme_title: string;
@@ -256,9 +257,9 @@ interface RequestRow {
   created_at: string;
 }
 
-const REQUEST_SELECT = `SELECT r.id, r.learner_id, l.given_names || ' ' || l.surname AS learner_name, u.facility_id, r.kind, r.programme_id,
+const REQUEST_SELECT = `SELECT r.id, r.learner_id, l.given_names || ' ' || l.surname AS learner_name, g.facility_id, r.kind, r.programme_id,
     g.title AS programme_title, g.provider, r.course_id, r.placement_id, r.reason, r.status, r.created_at
-  FROM certificate_request r JOIN learner l ON l.id = r.learner_id JOIN user u ON u.id = l.user_id JOIN programme g ON g.id = r.programme_id`;
+  FROM certificate_request r JOIN learner l ON l.id = r.learner_id JOIN programme g ON g.id = r.programme_id`;
 
 function toRequest(db: Db, r: RequestRow): CertificateRequest {
   return {
@@ -279,14 +280,6 @@ function toRequest(db: Db, r: RequestRow): CertificateRequest {
   };
 }
 
-/**
- * The facility whose staff decide on a learner's documents: their prison,
- * or for a released learner the prison they left (the programme's).
- */
-function requestFacility(r: CertificateRequest, programmeFacility: number): number {
-  return r.facilityId ?? programmeFacility;
-}
-
 /** Pending requests the actor may decide on (optionally for one learner), oldest first. */
 export function listPendingRequests(db: Db, actor: SessionUser, learnerId?: number): CertificateRequest[] {
   const rows = (
@@ -294,11 +287,7 @@ export function listPendingRequests(db: Db, actor: SessionUser, learnerId?: numb
       ? stmt(db, `${REQUEST_SELECT} WHERE r.status = 'pending' ORDER BY r.id`).all()
       : stmt(db, `${REQUEST_SELECT} WHERE r.status = 'pending' AND r.learner_id = ? ORDER BY r.id`).all(learnerId)
   ) as RequestRow[];
-  return rows.map((r) => toRequest(db, r)).filter((r) => can(actor, 'certificates:issue', { facilityId: requestFacility(r, programmeFacilityOf(db, r.programmeId)) }));
-}
-
-function programmeFacilityOf(db: Db, programmeId: number): number {
-  return stmt(db, 'SELECT facility_id FROM programme WHERE id = ?').pluck().get(programmeId) as number;
+  return rows.map((r) => toRequest(db, r)).filter((r) => can(actor, 'certificates:issue', { facilityId: r.facilityId }));
 }
 
 export type RequestErrorCode = CertificateErrorCode | 'auth.forbidden' | 'certificateRequest.notFound' | 'certificateRequest.decided' | 'certificateRequest.issuerRequired' | 'certificateRequest.notDue';
@@ -309,7 +298,7 @@ function pendingRequest(db: Db, actor: SessionUser, id: number): { ok: true; req
   const row = stmt(db, `${REQUEST_SELECT} WHERE r.id = ?`).get(id) as RequestRow | undefined;
   if (!row) return { ok: false, code: 'certificateRequest.notFound' };
   const request = toRequest(db, row);
-  if (!can(actor, 'certificates:issue', { facilityId: requestFacility(request, programmeFacilityOf(db, request.programmeId)) })) return { ok: false, code: 'auth.forbidden' };
+  if (!can(actor, 'certificates:issue', { facilityId: request.facilityId })) return { ok: false, code: 'auth.forbidden' };
   if (request.status !== 'pending') return { ok: false, code: 'certificateRequest.decided' };
   return { ok: true, request };
 }
