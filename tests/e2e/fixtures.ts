@@ -5,7 +5,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { t, LANGUAGE_NAMES, type MessageKey } from '../../src/lib/i18n/index.ts';
 import type { Locale, Role } from '../../src/lib/shared/domain.ts';
 import { HOME, type Credentials } from '../helpers/accounts.ts';
-import { ROOT } from '../helpers/server.ts';
+import { databaseOf, ROOT } from '../helpers/server.ts';
+import { provisionTerminal, TERMINAL_COOKIE } from '../helpers/terminal.ts';
 
 /**
  * What every browser test gets:
@@ -126,8 +127,23 @@ function loginForm(page: Page, kind: Credentials['kind'], locale: Locale) {
   return page.getByRole('region', { name: t(locale, kind === 'learner' ? 'login.learnerHeading' : 'login.staffHeading') });
 }
 
-/** Signs in through the real form on /login (the page must be in `locale`). */
-export async function signIn(page: Page, account: Credentials, { locale = 'lv' as Locale, check = true } = {}): Promise<void> {
+/**
+ * Makes the page's browser an approved terminal of the learner's prison (straight in the test
+ * server's database; the registration itself: tests/e2e/supervisor/terminals.spec.ts).
+ */
+export async function useTerminal(page: Page, inmateNumber: string): Promise<void> {
+  const baseUrl = process.env.TILTS_E2E_BASE_URL!;
+  const file = databaseOf(baseUrl);
+  if (!file) throw new Error('No test database for the browser tests');
+  await page.context().addCookies([{ name: TERMINAL_COOKIE, value: provisionTerminal(file, inmateNumber), url: baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+}
+
+/** Signs in through the real form on /login (the page must be in `locale`); a learner's browser becomes a terminal first unless `terminal: false`. */
+export async function signIn(page: Page, account: Credentials, { locale = 'lv' as Locale, check = true, terminal = true } = {}): Promise<void> {
+  if (account.kind === 'learner' && terminal) {
+    const cookies = await page.context().cookies();
+    if (!cookies.some((c) => c.name === TERMINAL_COOKIE)) await useTerminal(page, account.inmateNumber);
+  }
   await page.goto('/login');
   if (check) await checkPage(page);
   const form = loginForm(page, account.kind, locale);

@@ -99,6 +99,13 @@ const ROWS: Row[] = [
   { file: 'teach/index.astro', method: 'GET', url: '/teach', expect: only({ teacher: 'page' }) },
   { file: 'staff/index.astro', method: 'GET', url: '/staff', expect: only({ education_staff: 'page' }) },
   { file: 'supervise/index.astro', method: 'GET', url: '/supervise', expect: only({ supervisor: 'page' }) },
+  // Terminals (issue 7): the device's own enrolment page and poll are public (a device has no user).
+  { file: 'terminal.astro', method: 'GET', url: '/terminal', expect: all('page') },
+  { file: 'api/terminal/enrolment.ts', method: 'GET', url: '/api/terminal/enrolment', expect: all('page') },
+  { file: 'api/learn/terminal.ts', method: 'GET', url: '/api/learn/terminal', expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'page' } },
+  { file: 'supervise/terminals/index.astro', method: 'GET', url: '/supervise/terminals', expect: only({ admin: 'page', supervisor: 'page' }) },
+  { file: 'supervise/terminals/[id].astro', method: 'GET', url: '/supervise/terminals/99999', expect: only({ admin: 'notFound', supervisor: 'notFound' }) },
+  { file: 'supervise/timetable.astro', method: 'GET', url: '/supervise/timetable', expect: only({ admin: 'page', education_staff: 'page', supervisor: 'page' }) },
   { file: 'portal/index.astro', method: 'GET', url: '/portal', expect: only({ released: 'page' }) },
   { file: 'admin/index.astro', method: 'GET', url: '/admin', expect: only({ admin: 'page' }) },
   { file: 'admin/users/index.astro', method: 'GET', url: '/admin/users', expect: only({ admin: 'page' }) },

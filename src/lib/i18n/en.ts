@@ -100,6 +100,7 @@ export const en = {
   'teach.intro': 'Your courses and your learners will be shown here.',
   'supervise.title': 'Supervision',
   'supervise.intro': 'The terminal rooms of your facility.',
+  'terminal.facilityUnknown': "Choose a facility from the list.",
   'nav.terminals': "Terminals",
   'nav.timetable': "Learning hours",
   'terminal.refusedNone': "This device is not a registered learning terminal. You can only study at a registered terminal; ask the supervisor for help.",

@@ -102,6 +102,7 @@ export const lv: Record<MessageKey, string> = {
   'teach.intro': 'Šeit būs redzami Jūsu kursi un izglītojamie.',
   'supervise.title': 'Uzraudzība',
   'supervise.intro': 'Jūsu iestādes datoru telpas.',
+  'terminal.facilityUnknown': "Izvēlieties iestādi no saraksta.",
   'nav.terminals': "Termināļi",
   'nav.timetable': "Mācību laiks",
   'terminal.refusedNone': "Šī ierīce nav reģistrēts mācību terminālis. Mācīties var tikai pie reģistrēta termināļa; lūdziet palīdzību uzraugam.",

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { availability, instantOf, isOpen, localTime, nextOpening, windowEnd, type Slot, type Timetable } from '../../../src/lib/server/terminals/timetable.ts';
 
 const weekdays = (from: string, to: string, days = [1, 2, 3, 4, 5, 6, 7]): Slot[] => days.map((weekday) => ({ weekday, startsAt: from, endsAt: to }));
-const tt = (slots: Slot[], holidays: string[] = []): Timetable => ({ slots, holidays: new Set(holidays) });
+const tt = (slots: readonly Slot[], holidays: string[] = []): Timetable => ({ slots, holidays: new Set(holidays) });
 /** An instant given as Riga wall-clock time with its offset, e.g. '2026-03-02T08:00+02:00'. */
 const at = (iso: string) => Date.parse(iso);
 

@@ -201,7 +201,8 @@ export type TerminalError =
   | 'terminal.roomUnknown'
   | 'terminal.notFound'
   | 'terminal.roomExists'
-  | 'terminal.wrongState';
+  | 'terminal.wrongState'
+  | 'terminal.facilityUnknown';
 
 const name = z.string().trim().min(1, { error: 'validation.required' }).max(80, { error: 'validation.tooLong' });
 const id = z.coerce.number().int().positive();
@@ -226,8 +227,8 @@ function roomFor(db: Db, actor: SessionUser, roomId: number): { id: number; faci
   return room && can(actor, 'terminals:manage', { facilityId: room.facility_id }) ? room : null;
 }
 
-export function createRoom(db: Db, actor: SessionUser, input: z.output<typeof roomSchema>, ip: string | null = null): { ok: true; roomId: number } | { ok: false; code: TerminalError | 'auth.forbidden'; field?: string } {
-  if (!can(actor, 'terminals:manage', { facilityId: input.facilityId })) return { ok: false, code: 'auth.forbidden' };
+export function createRoom(db: Db, actor: SessionUser, input: z.output<typeof roomSchema>, ip: string | null = null): { ok: true; roomId: number } | { ok: false; code: TerminalError; field?: string } {
+  if (!can(actor, 'terminals:manage', { facilityId: input.facilityId })) return { ok: false, code: 'terminal.facilityUnknown', field: 'facilityId' };
   return inTransaction(db, () => {
     if (stmt(db, 'SELECT 1 FROM room WHERE facility_id = ? AND name = ?').get(input.facilityId, input.roomName)) return { ok: false as const, code: 'terminal.roomExists' as const, field: 'roomName' };
     const roomId = Number(stmt(db, 'INSERT INTO room (facility_id, name, created_by, created_at) VALUES (?, ?, ?, ?)').run(input.facilityId, input.roomName, actor.id, new Date().toISOString()).lastInsertRowid);
