@@ -2,6 +2,7 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { getRuntime } from './lib/server/runtime.ts';
 import { endSession, validateSessionToken, SESSION_COOKIE } from './lib/server/session.ts';
 import { readCredential, TERMINAL_COOKIE } from './lib/server/terminals/credential.ts';
+import { touchTerminal } from './lib/server/terminals/terminals.ts';
 import { recordSessionEnd } from './lib/server/auth.ts';
 import { decideRoute } from './lib/server/policy.ts';
 import { PLAYER_HEADERS, SECURITY_HEADERS } from './lib/server/http/security-headers.ts';
@@ -87,6 +88,8 @@ const session = defineMiddleware((ctx, next) => {
     }
   }
   if (result.session) {
+    // The supervisor's list shows when each terminal was last in use.
+    if (result.session.terminalId) touchTerminal(db, result.session.terminalId);
     ctx.locals.session = result.session;
     ctx.locals.user = result.user;
     ctx.locals.locale = result.user.locale;

@@ -22,14 +22,18 @@ export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 interface Watch {
   problems: string[];
+  /** Responses still being read (session checks answered 401). */
+  pending: Promise<void>[];
   loads: string[];
   checkedLoads: number;
 }
 const watches = new WeakMap<Page, Watch>();
+/** The learner page's polls and last saves, which may meet a session already ended (src/scripts/terminal-client.ts). */
+const SESSION_CHECKS = new Set(['/api/learn/terminal', '/api/learn/heartbeat', '/api/learn/h5p/state', '/api/learn/quiz-draft']);
 
 /** Starts watching a page (the fixture does it for `page`; call it for pages of extra contexts). */
 export function watch(page: Page): void {
-  const state: Watch = { problems: [], loads: [], checkedLoads: 0 };
+  const state: Watch = { problems: [], pending: [], loads: [], checkedLoads: 0 };
   watches.set(page, state);
   page.on('console', (message) => {
     const text = message.text();
@@ -42,6 +46,20 @@ export function watch(page: Page): void {
   });
   page.on('response', (response) => {
     const request = response.request();
+    // A learner page's session checks answer 401 with the reason once something else ended the session
+    // (another sign-in, the supervisor, the end of learning hours): the page then goes to sign-in saying why.
+    // That is the page working; a 401 without a reason is still a problem.
+    if (response.status() === 401 && SESSION_CHECKS.has(new URL(response.url()).pathname)) {
+      state.pending.push(
+        response
+          .json()
+          .then((body: { reason?: unknown }) => {
+            if (typeof body.reason !== 'string') state.problems.push(`${response.url()} answered 401 without a reason on ${page.url()}`);
+          })
+          .catch(() => undefined),
+      );
+      return;
+    }
     if (response.status() >= 400 && !request.isNavigationRequest()) {
       state.problems.push(`${request.resourceType()} ${response.url()} answered HTTP ${response.status()} on ${page.url()}`);
     }
@@ -70,6 +88,7 @@ async function finish(page: Page): Promise<void> {
     expect(unchecked, 'pages that loaded but were never checked with checkPage()').toEqual([]);
     await checkPage(page);
   }
+  await Promise.all(state.pending);
   expect(state.problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
 }
 

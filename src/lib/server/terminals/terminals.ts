@@ -164,9 +164,9 @@ export function enrolDevice(
   });
 }
 
-/** Records that the terminal was seen (at most once a minute). */
-export function touchTerminal(db: Db, terminal: Terminal, now = Date.now()): void {
-  if (terminal.lastSeenAt === null || now - terminal.lastSeenAt >= 60_000) stmt(db, 'UPDATE terminal SET last_seen_at = ? WHERE id = ?').run(now, terminal.id);
+/** Records that the terminal was seen (written at most once a minute: it is called on every request of a terminal session). */
+export function touchTerminal(db: Db, terminalId: number, now = Date.now()): void {
+  stmt(db, 'UPDATE terminal SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)').run(now, terminalId, now - 60_000);
 }
 
 export function listRooms(db: Db, actor: SessionUser): Room[] {
