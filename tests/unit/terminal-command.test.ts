@@ -9,7 +9,6 @@ import {
   chromiumArgs,
   chromiumCommand,
   managedPolicy,
-  parseCli,
   parseServerUrl,
   serverWarnings,
   shellQuote,

@@ -139,6 +139,8 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/supervise/terminals', access: 'terminals:manage' },
   { prefix: '/supervise/timetable', access: 'timetable:manage' },
   { prefix: '/supervise', access: 'supervise:access' },
+  // The room view's poll: the same people as the page (the domain scopes each terminal by facility).
+  { prefix: '/api/supervise', access: 'supervise:access' },
   { prefix: '/admin/users', access: 'users:manage' },
   { prefix: '/admin/facilities', access: 'facilities:manage' },
   { prefix: '/admin/audit', access: 'audit:view' },
