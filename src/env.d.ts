@@ -8,7 +8,9 @@ declare namespace App {
     user: import('./lib/server/session.ts').SessionUser | null;
     session: import('./lib/server/session.ts').Session | null;
     /** Why the previous session ended, when it just did (shown on the sign-in page). */
-    sessionEnded: 'idle' | 'expired' | 'barred' | null;
+    sessionEnded: import('./lib/server/session.ts').SessionEndReason | null;
+    /** The terminal id this device's credential cookie names (HMAC-checked only; null: none). */
+    terminalId: number | null;
     locale: import('./lib/shared/domain.ts').Locale;
     clientIp: string | null;
     /** The CSRF token every POST form repeats (components/Csrf.astro). */

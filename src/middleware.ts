@@ -1,6 +1,8 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { getRuntime } from './lib/server/runtime.ts';
-import { validateSessionToken, SESSION_COOKIE } from './lib/server/session.ts';
+import { endSession, validateSessionToken, SESSION_COOKIE } from './lib/server/session.ts';
+import { readCredential, TERMINAL_COOKIE } from './lib/server/terminals/credential.ts';
+import { touchTerminal } from './lib/server/terminals/terminals.ts';
 import { recordSessionEnd } from './lib/server/auth.ts';
 import { decideRoute } from './lib/server/policy.ts';
 import { PLAYER_HEADERS, SECURITY_HEADERS } from './lib/server/http/security-headers.ts';
@@ -35,6 +37,7 @@ const context = defineMiddleware((ctx, next) => {
   ctx.locals.user = null;
   ctx.locals.session = null;
   ctx.locals.sessionEnded = null;
+  ctx.locals.terminalId = null;
   ctx.locals.locale = toLocale(ctx.cookies.get(LOCALE_COOKIE)?.value);
   try {
     ctx.locals.clientIp = ctx.clientAddress;
@@ -89,8 +92,19 @@ const session = defineMiddleware((ctx, next) => {
   const token = ctx.cookies.get(SESSION_COOKIE)?.value;
   if (!token || isPlayerPath(ctx.url.pathname)) return next();
   const { db, config } = ctx.locals;
-  const result = validateSessionToken(db, token, config);
+  let result = validateSessionToken(db, token, config);
+  if (result.session?.terminalId) {
+    // A terminal session is bound to its device: the same cookie from another browser ends it.
+    const device = readCredential(db, ctx.cookies.get(TERMINAL_COOKIE)?.value);
+    ctx.locals.terminalId = device?.terminalId ?? null;
+    if (device?.terminalId !== result.session.terminalId) {
+      endSession(db, result.session.id, 'terminal_taken', null);
+      result = validateSessionToken(db, token, config);
+    }
+  }
   if (result.session) {
+    // The supervisor's list shows when each terminal was last in use.
+    if (result.session.terminalId) touchTerminal(db, result.session.terminalId);
     ctx.locals.session = result.session;
     ctx.locals.user = result.user;
     ctx.locals.locale = result.user.locale;
@@ -98,7 +112,7 @@ const session = defineMiddleware((ctx, next) => {
     deleteSessionCookie(ctx.cookies, ctx.url, config);
     if (result.ended) {
       ctx.locals.sessionEnded = result.ended;
-      recordSessionEnd(db, result.userId, result.ended, ctx.locals.clientIp);
+      if (!result.recorded) recordSessionEnd(db, result.userId, result.ended as 'idle' | 'expired' | 'barred' | 'hours_over', ctx.locals.clientIp);
     }
   }
   return next();
@@ -110,7 +124,8 @@ const authorize = defineMiddleware((ctx, next) => {
   if (decision === 'allow') return next();
   const isApi = ctx.url.pathname.startsWith('/api/');
   if (decision === 'signIn') {
-    if (isApi) return Response.json({ error: 'auth.signInRequired' }, { status: 401 });
+    // The learner's page polls: it learns why its session ended (signed in elsewhere, hours over, ...).
+    if (isApi) return Response.json({ error: 'auth.signInRequired', reason: ctx.locals.sessionEnded }, { status: 401 });
     const params = new URLSearchParams();
     if (ctx.request.method === 'GET') params.set('next', safeNext(ctx.url.pathname + ctx.url.search));
     if (ctx.locals.sessionEnded) params.set('reason', ctx.locals.sessionEnded);

@@ -16,5 +16,6 @@ export function formatAccounts(accounts: DemoAccount[]): string {
   const header = ['role', 'login', 'password/PIN', 'who'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const terminal = 'Learners sign in only on an approved terminal, 07:00–22:00: open /terminal, approve its code as andris.vitols under Terminals, sign out, sign in as the learner.';
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', terminal].join('\n');
 }

@@ -70,6 +70,8 @@ for (const section of document.querySelectorAll<HTMLElement>('[data-h5p-activity
       .catch(() => undefined);
   };
   window.addEventListener('pagehide', flushState);
+  // The end of learning hours (terminal-client.ts) saves before signing out.
+  window.addEventListener('tilts:save-now', flushState);
 
   const report = async (statement: unknown) => {
     if (!record) return;

@@ -5,7 +5,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { t, LANGUAGE_NAMES, type MessageKey } from '../../src/lib/i18n/index.ts';
 import type { Locale, Role } from '../../src/lib/shared/domain.ts';
 import { HOME, type Credentials } from '../helpers/accounts.ts';
-import { ROOT } from '../helpers/server.ts';
+import { databaseOf, ROOT } from '../helpers/server.ts';
+import { provisionTerminal, TERMINAL_COOKIE } from '../helpers/terminal.ts';
 
 /**
  * What every browser test gets:
@@ -21,14 +22,18 @@ export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 interface Watch {
   problems: string[];
+  /** Responses still being read (session checks answered 401). */
+  pending: Promise<void>[];
   loads: string[];
   checkedLoads: number;
 }
 const watches = new WeakMap<Page, Watch>();
+/** The learner page's polls and last saves, which may meet a session already ended (src/scripts/terminal-client.ts). */
+const SESSION_CHECKS = new Set(['/api/learn/terminal', '/api/learn/heartbeat', '/api/learn/h5p/state', '/api/learn/quiz-draft']);
 
 /** Starts watching a page (the fixture does it for `page`; call it for pages of extra contexts). */
 export function watch(page: Page): void {
-  const state: Watch = { problems: [], loads: [], checkedLoads: 0 };
+  const state: Watch = { problems: [], pending: [], loads: [], checkedLoads: 0 };
   watches.set(page, state);
   page.on('console', (message) => {
     const text = message.text();
@@ -41,6 +46,20 @@ export function watch(page: Page): void {
   });
   page.on('response', (response) => {
     const request = response.request();
+    // A learner page's session checks answer 401 with the reason once something else ended the session
+    // (another sign-in, the supervisor, the end of learning hours): the page then goes to sign-in saying why.
+    // That is the page working; a 401 without a reason is still a problem.
+    if (response.status() === 401 && SESSION_CHECKS.has(new URL(response.url()).pathname)) {
+      state.pending.push(
+        response
+          .json()
+          .then((body: { reason?: unknown }) => {
+            if (typeof body.reason !== 'string') state.problems.push(`${response.url()} answered 401 without a reason on ${page.url()}`);
+          })
+          .catch(() => undefined),
+      );
+      return;
+    }
     if (response.status() >= 400 && !request.isNavigationRequest()) {
       state.problems.push(`${request.resourceType()} ${response.url()} answered HTTP ${response.status()} on ${page.url()}`);
     }
@@ -69,6 +88,7 @@ async function finish(page: Page): Promise<void> {
     expect(unchecked, 'pages that loaded but were never checked with checkPage()').toEqual([]);
     await checkPage(page);
   }
+  await Promise.all(state.pending);
   expect(state.problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
 }
 
@@ -126,8 +146,23 @@ function loginForm(page: Page, kind: Credentials['kind'], locale: Locale) {
   return page.getByRole('region', { name: t(locale, kind === 'learner' ? 'login.learnerHeading' : 'login.staffHeading') });
 }
 
-/** Signs in through the real form on /login (the page must be in `locale`). */
-export async function signIn(page: Page, account: Credentials, { locale = 'lv' as Locale, check = true } = {}): Promise<void> {
+/**
+ * Makes the page's browser an approved terminal of the learner's prison (straight in the test
+ * server's database; the registration itself: tests/e2e/supervisor/terminals.spec.ts).
+ */
+export async function useTerminal(page: Page, inmateNumber: string): Promise<void> {
+  const baseUrl = process.env.TILTS_E2E_BASE_URL!;
+  const file = databaseOf(baseUrl);
+  if (!file) throw new Error('No test database for the browser tests');
+  await page.context().addCookies([{ name: TERMINAL_COOKIE, value: provisionTerminal(file, inmateNumber), url: baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+}
+
+/** Signs in through the real form on /login (the page must be in `locale`); a learner's browser becomes a terminal first unless `terminal: false`. */
+export async function signIn(page: Page, account: Credentials, { locale = 'lv' as Locale, check = true, terminal = true } = {}): Promise<void> {
+  if (account.kind === 'learner' && terminal) {
+    const cookies = await page.context().cookies();
+    if (!cookies.some((c) => c.name === TERMINAL_COOKIE)) await useTerminal(page, account.inmateNumber);
+  }
   await page.goto('/login');
   if (check) await checkPage(page);
   const form = loginForm(page, account.kind, locale);

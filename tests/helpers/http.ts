@@ -1,4 +1,6 @@
 import type { Credentials } from './accounts.ts';
+import { databaseOf } from './server.ts';
+import { provisionTerminal, TERMINAL_COOKIE } from './terminal.ts';
 
 /**
  * A tiny browser for integration tests: fetch with manual redirects, a
@@ -32,8 +34,19 @@ export class Client {
   readonly baseUrl: string;
   readonly cookies = new Map<string, string>();
 
-  constructor(baseUrl: string) {
+  /** Sign learners in on a terminal provisioned for this client (false: a plain device, for the refusal tests). */
+  readonly autoTerminal: boolean;
+
+  constructor(baseUrl: string, { terminal = true }: { terminal?: boolean } = {}) {
     this.baseUrl = baseUrl;
+    this.autoTerminal = terminal;
+  }
+
+  /** Makes this client an approved terminal of the learner's prison (in the test server's database). */
+  useTerminalFor(inmateNumber: string): void {
+    const file = databaseOf(this.baseUrl);
+    if (!file) throw new Error(`No test database known for ${this.baseUrl}`);
+    this.cookies.set(TERMINAL_COOKIE, provisionTerminal(file, inmateNumber));
   }
 
   /** The cookie header this client sends. */
@@ -97,6 +110,9 @@ export class Client {
 
   /** POSTs the sign-in form; the reply is returned whatever it is. */
   tryLogin(credentials: Credentials, next?: string): Promise<Reply> {
+    if (credentials.kind === 'learner' && this.autoTerminal && !this.cookies.has(TERMINAL_COOKIE) && databaseOf(this.baseUrl)) {
+      this.useTerminalFor(credentials.inmateNumber);
+    }
     const form: Record<string, string> = { ...credentials };
     if (next) form.next = next;
     return this.post('/login', form);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, isHealthy, LOOPBACK, waitForExit } from '../../scripts/lib/server-process.ts';
+import { setAllHours } from './terminal.ts';
 
 export { freePort, isHealthy };
 
@@ -34,6 +35,8 @@ export interface StartOptions {
   dataDir?: string;
   /** Keep the data folder after stop() (to inspect it); default false for new folders. */
   keepData?: boolean;
+  /** Keep the demo's learning hours instead of opening every facility round the clock. */
+  demoHours?: boolean;
 }
 
 export interface TestServer {
@@ -106,6 +109,12 @@ function saveTemplate(databaseFile: string, template: string): void {
   fs.renameSync(partial, template);
 }
 
+/** The database of each running test server, by base URL (the HTTP client provisions terminals in it). */
+const databases = new Map<string, string>();
+export function databaseOf(baseUrl: string): string | undefined {
+  return databases.get(baseUrl) ?? (process.env.TILTS_E2E_BASE_URL === baseUrl && process.env.TILTS_E2E_DATA_DIR ? path.join(process.env.TILTS_E2E_DATA_DIR, 'tilts.db') : undefined);
+}
+
 /** Starts a server and waits until /healthz says ok (a new port if another process took the chosen one meanwhile). */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const ownDir = !options.dataDir;
@@ -118,6 +127,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     try {
       const server = await launch(options, dataDir, ownDir);
       if (ownDir && !fromTemplate) saveTemplate(databaseFile, template);
+      // Learners may sign in at any hour on a test server (the hours tests set their own).
+      if (!options.demoHours) setAllHours(databaseFile);
+      databases.set(server.baseUrl, databaseFile);
       return server;
     } catch (error) {
       const portTaken = error instanceof Error && /EADDRINUSE/.test(error.message);

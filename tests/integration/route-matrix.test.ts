@@ -99,6 +99,13 @@ const ROWS: Row[] = [
   { file: 'teach/index.astro', method: 'GET', url: '/teach', expect: only({ teacher: 'page' }) },
   { file: 'staff/index.astro', method: 'GET', url: '/staff', expect: only({ education_staff: 'page' }) },
   { file: 'supervise/index.astro', method: 'GET', url: '/supervise', expect: only({ supervisor: 'page' }) },
+  // Terminals (issue 7): the device's own enrolment page and poll are public (a device has no user).
+  { file: 'terminal.astro', method: 'GET', url: '/terminal', expect: all('page') },
+  { file: 'api/terminal/enrolment.ts', method: 'GET', url: '/api/terminal/enrolment', expect: all('page') },
+  { file: 'api/learn/terminal.ts', method: 'GET', url: '/api/learn/terminal', expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'page' } },
+  { file: 'supervise/terminals/index.astro', method: 'GET', url: '/supervise/terminals', expect: only({ admin: 'page', supervisor: 'page' }) },
+  { file: 'supervise/terminals/[id].astro', method: 'GET', url: '/supervise/terminals/99999', expect: only({ admin: 'notFound', supervisor: 'notFound' }) },
+  { file: 'supervise/timetable.astro', method: 'GET', url: '/supervise/timetable', expect: only({ admin: 'page', education_staff: 'page', supervisor: 'page' }) },
   { file: 'portal/index.astro', method: 'GET', url: '/portal', expect: only({ released: 'page' }) },
   // The portal's activation and sign-in are public (they also answer on the public origin); its documents are the released person's own.
   { file: 'portal/activate.astro', method: 'GET', url: '/portal/activate', expect: all('page') },
@@ -381,6 +388,8 @@ describe.each(WHO)('as %s', (who) => {
     const url = fill(row.url);
     const reply = await client.request(row.method, url, { form: row.form, json: row.json === undefined ? undefined : fill(row.json), headers: row.headers });
     check(reply, row.expect[who], who, { ...row, url });
+    // A learner studies on one terminal at a time: the fresh sign-in ended the shared client's session.
+    if (row.freshSession && who === 'learner') await clients.get(who)!.signIn(ROLE_ACCOUNT[who]);
   });
 });
 

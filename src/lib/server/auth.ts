@@ -4,6 +4,7 @@ import { ACCOUNT_RULES, ADDRESS_RULES, checkThrottle, clearThrottle, recordFailu
 import { dummyVerify, verifySecret } from './password.ts';
 import {
   createSession,
+  endSession,
   generateSessionToken,
   invalidateSession,
   invalidateUserSessions,
@@ -11,17 +12,28 @@ import {
   type SessionTimeouts,
 } from './session.ts';
 import type { Role } from '../shared/domain.ts';
+import type { Terminal } from './terminals/terminals.ts';
+import { facilityAvailability } from './terminals/hours.ts';
 
 /** What the sign-in form sends, after validation. */
 export type Credentials =
   | { kind: 'learner'; inmateNumber: string; pin: string }
   | { kind: 'staff'; username: string; password: string };
 
-export type SignInError = 'auth.invalid' | 'auth.throttled' | 'auth.locked' | 'auth.inactive' | 'auth.wrongPlace';
+export type SignInError = 'auth.invalid' | 'auth.throttled' | 'auth.locked' | 'auth.inactive' | 'auth.wrongPlace' | TerminalRefusal;
+
+/** Why a learner may not sign in on this device now (told in plain words on /login). */
+export type TerminalRefusal =
+  | 'terminal.none'
+  | 'terminal.pending'
+  | 'terminal.disabled'
+  | 'terminal.locked'
+  | 'terminal.otherFacility'
+  | 'terminal.closed';
 
 export type SignInResult =
   | { ok: true; userId: number; role: Role; token: string; expiresAt: number }
-  | { ok: false; code: SignInError; retryAfterMs?: number };
+  | { ok: false; code: SignInError; retryAfterMs?: number; opensAt?: number | null };
 
 interface AccountRow {
   id: number;
@@ -59,9 +71,14 @@ export async function signIn(
   meta: SessionMeta,
   timeouts: SessionTimeouts,
   now = Date.now(),
-  /** Only these roles may sign in here (the portal's sign-in): any other account with the right password is refused as 'auth.wrongPlace'. */
-  options: { roles?: readonly Role[] } = {},
+  options: {
+    /** Only these roles may sign in here (the portal's sign-in): any other account with the right password is refused as 'auth.wrongPlace'. */
+    roles?: readonly Role[];
+    /** The device's terminal (its verified credential), or null: learners need an approved one. */
+    terminal?: Terminal | null;
+  } = {},
 ): Promise<SignInResult> {
+  const terminal = options.terminal ?? null;
   const login = loginName(credentials);
   const accountKey = `account:${credentials.kind}:${login.toLowerCase()}`;
   const addressKey = `ip:${meta.ip ?? 'unknown'}`;
@@ -71,6 +88,26 @@ export async function signIn(
   ] as const) {
     const state = checkThrottle(db, key, rules, now);
     if (!state.allowed) return { ok: false, code: state.locked ? 'auth.locked' : 'auth.throttled', retryAfterMs: state.retryAfterMs };
+  }
+
+  // A learner's device and hours are checked before the PIN: a device that is no
+  // terminal, or a closed room, cannot be used to try PINs at all.
+  let closesAt = 0;
+  if (credentials.kind === 'learner') {
+    const refusal = terminalRefusal(db, terminal, now);
+    if (!refusal.ok) {
+      appendAudit(db, {
+        actor: { id: null, label: login },
+        action: 'auth.loginRefused',
+        targetType: terminal ? 'terminal' : null,
+        targetId: terminal?.id ?? null,
+        facilityId: terminal?.facilityId ?? null,
+        ip: meta.ip,
+        details: { reason: refusal.code },
+      });
+      return { ok: false, code: refusal.code, opensAt: refusal.opensAt };
+    }
+    closesAt = refusal.closesAt;
   }
 
   const account = findAccount(db, credentials);
@@ -119,11 +156,33 @@ export async function signIn(
     return { ok: false, code: wrongPlace ? 'auth.wrongPlace' : 'auth.inactive' };
   }
 
+  if (terminal && credentials.kind === 'learner' && terminal.facilityId !== account.facility_id) {
+    appendAudit(db, {
+      actor: { id: account.id, label: login },
+      action: 'auth.loginRefused',
+      targetType: 'terminal',
+      targetId: terminal.id,
+      facilityId: terminal.facilityId,
+      ip: meta.ip,
+      details: { reason: 'terminal.otherFacility', learnerFacilityId: account.facility_id },
+    });
+    return { ok: false, code: 'terminal.otherFacility' };
+  }
+
   const token = generateSessionToken();
   return db
     .transaction((): SignInResult => {
       clearThrottle(db, accountKey);
-      const session = createSession(db, token, account.id, timeouts, meta, now);
+      let endedElsewhere = 0;
+      if (terminal && credentials.kind === 'learner') {
+        // One terminal at a time: the learner's other sessions end, and so does anyone else's on this terminal.
+        for (const other of stmt(db, 'SELECT id FROM session WHERE user_id = ?').pluck().all(account.id) as string[]) {
+          endedElsewhere += Number(endSession(db, other, 'signed_in_elsewhere', null, now));
+        }
+        const previous = stmt(db, 'SELECT id FROM session WHERE terminal_id = ?').pluck().get(terminal.id) as string | undefined;
+        if (previous) endSession(db, previous, 'terminal_taken', null, now);
+      }
+      const session = createSession(db, token, account.id, timeouts, meta, now, terminal && credentials.kind === 'learner' ? { id: terminal.id, closesAt } : null);
       appendAudit(db, {
         actor: { id: account.id, label: login },
         action: 'auth.login',
@@ -131,11 +190,26 @@ export async function signIn(
         targetId: account.id,
         facilityId: account.facility_id,
         ip: meta.ip,
-        details: { kind: credentials.kind },
+        details: credentials.kind === 'learner' && terminal ? { kind: credentials.kind, terminalId: terminal.id, sessionsEnded: endedElsewhere } : { kind: credentials.kind },
       });
       return { ok: true, userId: account.id, role: account.role, token, expiresAt: session.expiresAt };
     })
     .immediate();
+}
+
+/** May a learner sign in on this device now? Open until `closesAt`, or refused with a reason. */
+function terminalRefusal(
+  db: Db,
+  terminal: Terminal | null,
+  now: number,
+): { ok: true; closesAt: number } | { ok: false; code: TerminalRefusal; opensAt?: number | null } {
+  if (!terminal || terminal.status === 'revoked') return { ok: false, code: 'terminal.none' };
+  if (terminal.status === 'pending') return { ok: false, code: 'terminal.pending' };
+  if (terminal.status === 'disabled') return { ok: false, code: 'terminal.disabled' };
+  if (terminal.lockedAt !== null) return { ok: false, code: 'terminal.locked' };
+  const hours = facilityAvailability(db, terminal.facilityId!, now);
+  if (!hours.open) return { ok: false, code: 'terminal.closed', opensAt: hours.opensAt };
+  return { ok: true, closesAt: hours.closesAt };
 }
 
 /** Ends this session, or every session of the user with `everywhere`. */
@@ -161,6 +235,6 @@ export function signOut(
 }
 
 /** Records that a session ended by itself (idle, absolute limit, or account barred). */
-export function recordSessionEnd(db: Db, userId: number, reason: 'idle' | 'expired' | 'barred', ip: string | null): void {
+export function recordSessionEnd(db: Db, userId: number, reason: 'idle' | 'expired' | 'barred' | 'hours_over', ip: string | null): void {
   appendAudit(db, { actor: { id: userId, label: 'system' }, action: 'auth.sessionEnded', targetType: 'user', targetId: userId, ip, details: { reason } });
 }

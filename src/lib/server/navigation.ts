@@ -14,6 +14,8 @@ const MENU: ReadonlyArray<NavItem & { needs: Capability }> = [
   { href: '/teach/author', label: 'nav.author', needs: 'courses:author' },
   { href: '/staff', label: 'nav.education', needs: 'staff:access' },
   { href: '/supervise', label: 'nav.supervision', needs: 'supervise:access' },
+  { href: '/supervise/terminals', label: 'nav.terminals', needs: 'terminals:manage' },
+  { href: '/supervise/timetable', label: 'nav.timetable', needs: 'timetable:manage' },
   { href: '/admin', label: 'nav.admin', needs: 'admin:access' },
   { href: '/admin/users', label: 'nav.users', needs: 'users:manage' },
   { href: '/staff/learners', label: 'nav.learners', needs: 'learners:edit' },

@@ -57,6 +57,10 @@ const CAPABILITIES = {
   'certificates:issue': { admin: 'any', education_staff: 'facility' },
   /** Issue (or re-issue, for a lost password) a released learner's portal activation code, in their last prison. */
   'portal:activate': { admin: 'any', education_staff: 'facility' },
+  /** Approve devices as terminals into rooms, create rooms; rename, move, disable, lock and revoke terminals. */
+  'terminals:manage': { admin: 'any', supervisor: 'facility' },
+  /** Set a facility's learning hours (weekly slots) and holidays: when learners may sign in. */
+  'timetable:manage': { admin: 'any', education_staff: 'facility', supervisor: 'facility' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -117,6 +121,9 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   // One H5P content by a capability URL: the endpoint verifies its signed, expiring grant
   // (the sandboxed player frame sends no cookies, by design: docs/h5p-security.md).
   { prefix: '/h5p/play', access: 'public' },
+  // The device's own enrolment page and its status poll: a terminal has no user.
+  { prefix: '/terminal', access: 'public' },
+  { prefix: '/api/terminal', access: 'public' },
   { prefix: '/logout', access: 'signedIn' },
   { prefix: '/api/session', access: 'signedIn' },
   { prefix: '/account', access: 'account:password' },
@@ -134,7 +141,11 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/staff/programmes', access: 'programmes:manage' },
   { prefix: '/staff/reports', access: 'programmes:manage' },
   { prefix: '/staff', access: 'staff:access' },
+  { prefix: '/supervise/terminals', access: 'terminals:manage' },
+  { prefix: '/supervise/timetable', access: 'timetable:manage' },
   { prefix: '/supervise', access: 'supervise:access' },
+  // The room view's poll: the same people as the page (the domain scopes each terminal by facility).
+  { prefix: '/api/supervise', access: 'supervise:access' },
   { prefix: '/admin/users', access: 'users:manage' },
   { prefix: '/admin/facilities', access: 'facilities:manage' },
   { prefix: '/admin/audit', access: 'audit:view' },

@@ -3,6 +3,8 @@ import { listAudit } from '../../../src/lib/server/audit.ts';
 import { signIn, signOut, type Credentials } from '../../../src/lib/server/auth.ts';
 import { ACCOUNT_RULES, ADDRESS_RULES } from '../../../src/lib/server/login-throttle.ts';
 import { sessionIdFromToken, validateSessionToken } from '../../../src/lib/server/session.ts';
+import { approvedTerminal } from '../../helpers/terminal.ts';
+import type { Terminal } from '../../../src/lib/server/terminals/terminals.ts';
 import { auditActions, createPrison, TEST_TIMEOUTS, type LearnerPerson, type Person, type Prison } from '../../helpers/fixture.ts';
 
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
@@ -10,14 +12,21 @@ const ROOM = { ip: '10.20.0.5', userAgent: 'kiosk' };
 const OFFICE = { ip: '10.30.0.9', userAgent: 'firefox' };
 
 let p: Prison & { cleanup: () => void };
+/** The approved terminal of facility A that learners sign in at (terminal rules: tests/unit/terminals). */
+let kiosk: Terminal;
+let kioskB: Terminal;
 beforeEach(async () => {
   p = await createPrison();
+  kiosk = approvedTerminal(p.db, p.facilityA.id);
+  kioskB = approvedTerminal(p.db, p.facilityB.id);
 });
+/** The terminal of the learner's own prison (A for unknown numbers). */
+const kioskFor = (c: Credentials) => (c.kind === 'learner' && c.inmateNumber === p.otherLearner.inmateNumber && p.otherLearner.user.facilityId === p.facilityB.id ? kioskB : kiosk);
 afterEach(() => p.cleanup());
 
 const asLearner = (l: LearnerPerson, pin = l.secret): Credentials => ({ kind: 'learner', inmateNumber: l.inmateNumber, pin });
 const asStaff = (s: Person, password = s.secret): Credentials => ({ kind: 'staff', username: s.login, password });
-const attempt = (c: Credentials, at = T0, meta = ROOM) => signIn(p.db, c, meta, TEST_TIMEOUTS, at);
+const attempt = (c: Credentials, at = T0, meta = ROOM) => signIn(p.db, c, meta, TEST_TIMEOUTS, at, { terminal: c.kind === 'learner' ? kioskFor(c) : null });
 const latestAudit = () => listAudit(p.db, {}).entries[0];
 
 /** Fails `n` times in a row, each time as soon as the throttle lets the next attempt through; returns the time after the last. */

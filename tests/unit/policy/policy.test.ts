@@ -36,6 +36,8 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'certificates:issue': ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'portal:activate':    ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'consult:access':     ['-',   '-',        '-',        '-',        '-',   '-',   'any'],
+  'terminals:manage':   ['any', '-',        '-',        'facility', '-',   '-', '-'],
+  'timetable:manage':   ['any', 'facility', '-',        'facility', '-',   '-', '-'],
 };
 const expected = (capability: Capability, role: Role): Expect => EXPECTED[capability][ROLE_ORDER.indexOf(role as (typeof ROLE_ORDER)[number])]!;
 

@@ -1,3 +1,4 @@
+import { approvedTerminal } from '../../helpers/terminal.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listAudit, verifyAuditChain } from '../../../src/lib/server/audit.ts';
 import { signIn, type Credentials } from '../../../src/lib/server/auth.ts';
@@ -63,7 +64,10 @@ describe('the demo database', () => {
 
   test('every listed demo account signs in and lands in its role', async () => {
     for (const a of accounts) {
-      const r = await signIn(t.db, credentials(a), { ip: '127.0.0.1', userAgent: 'test' }, TEST_TIMEOUTS, TODAY.getTime());
+      // Learners sign in at an approved terminal of their prison (tests/unit/terminals has the rules).
+      const facilityId = a.role === 'learner' ? (t.db.prepare('SELECT u.facility_id FROM learner l JOIN user u ON u.id = l.user_id WHERE l.inmate_number = ?').pluck().get(a.login) as number) : null;
+      const terminal = facilityId ? approvedTerminal(t.db, facilityId) : null;
+      const r = await signIn(t.db, credentials(a), { ip: '127.0.0.1', userAgent: 'test' }, TEST_TIMEOUTS, TODAY.getTime(), { terminal });
       expect(r, `${a.role} ${a.login}`).toMatchObject({ ok: true, role: a.role });
     }
   });

@@ -139,6 +139,12 @@ export async function seedDemo(db: Db, today = new Date()): Promise<DemoAccount[
         stmt(db, 'INSERT INTO facility (code, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(f.code, f.name, now, now).lastInsertRowid,
       );
       facilityIds.set(f.code, id);
+      // Terminals (issue 7): one computer room per prison and learning hours every day 07:00–22:00,
+      // so the demo works most of the day. No terminal is approved: README, "Trying the learner".
+      stmt(db, 'INSERT INTO room (facility_id, name, created_at) VALUES (?, ?, ?)').run(id, 'Datorklase 1', now);
+      for (let weekday = 1; weekday <= 7; weekday++) {
+        stmt(db, 'INSERT INTO learning_slot (facility_id, weekday, starts_at, ends_at) VALUES (?, ?, ?, ?)').run(id, weekday, '07:00', '22:00');
+      }
     }
     const insertUser = stmt(
       db,

@@ -1,6 +1,7 @@
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { openItem, recordHeartbeat } from '../../../lib/server/learning/study.ts';
+import { recordActivity } from '../../../lib/server/terminals/learner-status.ts';
 
 const heartbeatSchema = z.object({
   /** The course of the page the learner has open. */
@@ -17,5 +18,6 @@ export const POST: APIRoute = async ({ locals, request }) => {
   if (!parsed.success) return Response.json({ error: 'validation.invalid' }, { status: 400 });
   const context = openItem(db, user, parsed.data.courseId, parsed.data.itemId);
   if (!context) return Response.json({ error: 'auth.forbidden' }, { status: 403 });
+  if (session.terminalId) recordActivity(db, session.id, parsed.data.courseId, parsed.data.itemId);
   return Response.json({ creditedMs: recordHeartbeat(db, timeOnTask, session.id, context) });
 };
