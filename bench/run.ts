@@ -1,5 +1,6 @@
 // npm run bench: load-tests the built server on a temporary database.
 // See bench/README.md for what is measured and how to read the output.
+import path from 'node:path';
 import { ensureBuild } from '../scripts/lib/build.ts';
 import { COMPARISONS, SCENARIOS, type Scenario } from './scenarios.ts';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.ts';
@@ -32,10 +33,12 @@ function checkInterrupted() {
 async function bench(args: BenchArgs, srv: BenchServer): Promise<number> {
   // One session per role the scenarios need, made through the real sign-in form.
   const sessions = new Map<Role, BenchSession>();
+  const databaseFile = path.join(srv.dataDir, 'tilts.db');
+  for (const scenario of SCENARIOS) scenario.setup?.(databaseFile);
   for (const scenario of SCENARIOS) {
     const role = scenario.signInAs;
     if (role && !sessions.has(role)) {
-      const session = await signIn(srv.baseUrl, role);
+      const session = await signIn(srv.baseUrl, role, databaseFile);
       progress(`Signed in as ${role} ${session.login}; ${session.home} answers 200.`);
       sessions.set(role, session);
     }

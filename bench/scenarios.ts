@@ -1,4 +1,8 @@
 import type { Role } from '../src/lib/shared/domain.ts';
+import { provisionTerminal } from '../tests/helpers/terminal.ts';
+
+/** Terminals in the demo supervisor's prison (Olaine) for the room view: a large prison's computer rooms. */
+export const ROOM_VIEW_TERMINALS = 300;
 
 /**
  * What `npm run bench` measures. To add a scenario, append one entry here;
@@ -21,6 +25,8 @@ export interface Scenario {
    * `on` with the scenario's session and take the first capture of `link`.
    */
   findPath?: { on: string; link: RegExp };
+  /** Data the scenario needs, put into the bench's own database before anyone signs in. */
+  setup?: (databaseFile: string) => void;
 }
 
 /** A ratio of two scenarios' requests/s at the same connection level. */
@@ -48,6 +54,16 @@ export const SCENARIOS: Scenario[] = [
     path: '/learn',
     signInAs: 'learner',
     findPath: { on: '/learn', link: /href="(\/learn\/courses\/[\w-]+\/\d+)"/ },
+  },
+  {
+    name: 'room-view',
+    description: `GET /api/supervise/room as the demo supervisor with ${ROOM_VIEW_TERMINALS} terminals in the prison (the live room view's poll: one query, JSON)`,
+    path: '/api/supervise/room',
+    signInAs: 'supervisor',
+    // Every terminal of one demo learner's prison (Olaine), like the supervisor's.
+    setup: (databaseFile) => {
+      for (let i = 0; i < ROOM_VIEW_TERMINALS; i++) provisionTerminal(databaseFile, '204101');
+    },
   },
   {
     name: 'static-page',
