@@ -120,6 +120,19 @@ describe('automatic issuance on completion', () => {
     expect(certificatesOf(l.learnerId)).toHaveLength(1);
   });
 
+  test('a document that cannot be issued (it would name the prison) never undoes the completion: it waits for staff, and the failure is audited', () => {
+    const prog = programme();
+    // A provider typed as the prison's name: issuing refuses it.
+    stmt(p.db, 'UPDATE programme SET provider = ? WHERE id = ?').run(p.facilityA.name, prog.id);
+    const l = enrolled(prog);
+    expect(completeCourse(p.db, l.learnerId, c1, NOW)).toBe(true);
+    expect(stmt(p.db, 'SELECT count(*) FROM course_completion WHERE learner_id = ?').pluck().get(l.learnerId)).toBe(1);
+    expect(certificatesOf(l.learnerId)).toEqual([]);
+    expect(requests(l.learnerId)).toEqual([{ kind: 'module', course_id: c1.course.id, reason: 'approval', status: 'pending' }]);
+    expect(auditRows(p.db, 'certificate.autoIssueFailed')).toHaveLength(1);
+    expect(verifyAuditChain(p.db).ok).toBe(true);
+  });
+
   test('a course outside any programme earns nothing automatically (staff issue it by hand)', () => {
     const l = addLearner(p.db, p.facilityA.id);
     enrol(p.db, l.learnerId, c1.course.id, NOW);

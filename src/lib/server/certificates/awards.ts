@@ -162,11 +162,18 @@ export function awardDocument(db: Db, due: DueDocument, now = new Date()): 'issu
   const input = documentInput(db, due, null);
   const reason = programme.approval ? 'approval' : !programme.provider ? 'noProvider' : null;
   if (reason === null && input) {
-    const result = insertCertificate(db, SYSTEM_ACTOR, input, null, now);
-    if (result.ok) return 'issued';
+    // A savepoint of its own: whatever goes wrong here is undone alone, never the completion or release around it.
+    let code: string;
+    try {
+      const result = db.transaction(() => insertCertificate(db, SYSTEM_ACTOR, input, null, now))();
+      if (result.ok) return 'issued';
+      code = result.code;
+    } catch (error) {
+      code = error instanceof Error ? error.message : String(error);
+    }
     appendAudit(
       db,
-      { actor: SYSTEM_ACTOR, action: 'certificate.autoIssueFailed', targetType: 'learner', targetId: due.learnerId, facilityId: programme.facilityId, details: { ...due, code: result.code } },
+      { actor: SYSTEM_ACTOR, action: 'certificate.autoIssueFailed', targetType: 'learner', targetId: due.learnerId, facilityId: programme.facilityId, details: { ...due, code } },
       now,
     );
   } else if (reason === null) {
