@@ -103,6 +103,7 @@ const ROWS: Row[] = [
   { file: 'terminal.astro', method: 'GET', url: '/terminal', expect: all('page') },
   { file: 'api/terminal/enrolment.ts', method: 'GET', url: '/api/terminal/enrolment', expect: all('page') },
   { file: 'api/learn/terminal.ts', method: 'GET', url: '/api/learn/terminal', expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'page' } },
+  { file: 'api/supervise/room.ts', method: 'GET', url: '/api/supervise/room', expect: { ...all('forbidden'), anonymous: 'unauthorized', supervisor: 'page' } },
   { file: 'supervise/terminals/index.astro', method: 'GET', url: '/supervise/terminals', expect: only({ admin: 'page', supervisor: 'page' }) },
   { file: 'supervise/terminals/[id].astro', method: 'GET', url: '/supervise/terminals/99999', expect: only({ admin: 'notFound', supervisor: 'notFound' }) },
   { file: 'supervise/timetable.astro', method: 'GET', url: '/supervise/timetable', expect: only({ admin: 'page', education_staff: 'page', supervisor: 'page' }) },
