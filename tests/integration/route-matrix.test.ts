@@ -217,6 +217,14 @@ const ROWS: Row[] = [
     json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}', state: '{}' },
     expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'conflict' },
   },
+  // Unsent quiz answers: only a learner, only for a quiz (this item is a lesson: 409).
+  {
+    file: 'api/learn/quiz-draft.ts',
+    method: 'POST',
+    url: '/api/learn/quiz-draft',
+    json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}', version: 1, fields: { q0: ['1'] } },
+    expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'conflict' },
+  },
   // The H5P player's files are public (open source, no learner data); content opens only with a valid grant
   // (tests/integration/h5p-player.test.ts plays real content).
   { file: 'h5p/player/[...path].ts', method: 'GET', url: '/h5p/player/1/main.bundle.js', expect: all('page') },
