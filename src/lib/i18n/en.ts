@@ -144,8 +144,6 @@ export const en = {
   'supervise.intro': 'The terminal rooms of your facility.',
   'quiz.draftRestored': 'Here are the answers you wrote last time but did not submit.',
   'quiz.draftSaved': 'Answers saved (not submitted yet).',
-  'quiz.draftRestored': 'Here are the answers you wrote last time but did not submit.',
-  'quiz.draftSaved': 'Answers saved (not submitted yet).',
   'terminal.facilityUnknown': "Choose a facility from the list.",
   'nav.terminals': "Terminals",
   'nav.timetable': "Learning hours",

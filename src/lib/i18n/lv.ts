@@ -146,8 +146,6 @@ export const lv: Record<MessageKey, string> = {
   'supervise.intro': 'Jūsu iestādes datoru telpas.',
   'quiz.draftRestored': 'Šeit ir atbildes, ko iepriekšējo reizi ierakstījāt, bet neiesniedzāt.',
   'quiz.draftSaved': 'Atbildes saglabātas (vēl nav iesniegtas).',
-  'quiz.draftRestored': 'Šeit ir atbildes, ko iepriekšējo reizi ierakstījāt, bet neiesniedzāt.',
-  'quiz.draftSaved': 'Atbildes saglabātas (vēl nav iesniegtas).',
   'terminal.facilityUnknown': "Izvēlieties iestādi no saraksta.",
   'nav.terminals': "Termināļi",
   'nav.timetable': "Mācību laiks",

@@ -146,8 +146,6 @@ export const ru: Record<MessageKey, string> = {
   'supervise.intro': 'Компьютерные классы Вашего учреждения.',
   'quiz.draftRestored': 'Здесь ответы, которые вы написали в прошлый раз, но не отправили.',
   'quiz.draftSaved': 'Ответы сохранены (ещё не отправлены).',
-  'quiz.draftRestored': 'Здесь ответы, которые вы написали в прошлый раз, но не отправили.',
-  'quiz.draftSaved': 'Ответы сохранены (ещё не отправлены).',
   'terminal.facilityUnknown': "Выберите учреждение из списка.",
   'nav.terminals': "Терминалы",
   'nav.timetable': "Часы обучения",
