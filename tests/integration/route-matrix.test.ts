@@ -222,7 +222,7 @@ const ROWS: Row[] = [
     file: 'api/learn/quiz-draft.ts',
     method: 'POST',
     url: '/api/learn/quiz-draft',
-    json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}', version: 1, fields: { q0: ['1'] } },
+    json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}', version: 1, fields: { q0: ['x'] } },
     expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'conflict' },
   },
   // The H5P player's files are public (open source, no learner data); content opens only with a valid grant
