@@ -151,7 +151,9 @@ function loginForm(page: Page, kind: Credentials['kind'], locale: Locale) {
  * server's database; the registration itself: tests/e2e/supervisor/terminals.spec.ts).
  */
 export async function useTerminal(page: Page, inmateNumber: string): Promise<void> {
-  const baseUrl = process.env.TILTS_E2E_BASE_URL!;
+  // The server the page is on (a test may start its own), else the shared one.
+  const current = page.url();
+  const baseUrl = current.startsWith('http') ? new URL(current).origin : process.env.TILTS_E2E_BASE_URL!;
   const file = databaseOf(baseUrl);
   if (!file) throw new Error('No test database for the browser tests');
   await page.context().addCookies([{ name: TERMINAL_COOKIE, value: provisionTerminal(file, inmateNumber), url: baseUrl, httpOnly: true, sameSite: 'Strict' }]);
@@ -159,12 +161,12 @@ export async function useTerminal(page: Page, inmateNumber: string): Promise<voi
 
 /** Signs in through the real form on /login (the page must be in `locale`); a learner's browser becomes a terminal first unless `terminal: false`. */
 export async function signIn(page: Page, account: Credentials, { locale = 'lv' as Locale, check = true, terminal = true } = {}): Promise<void> {
-  if (account.kind === 'learner' && terminal) {
-    const cookies = await page.context().cookies();
-    if (!cookies.some((c) => c.name === TERMINAL_COOKIE)) await useTerminal(page, account.inmateNumber);
-  }
   await page.goto('/login');
   if (check) await checkPage(page);
+  if (account.kind === 'learner' && terminal) {
+    const cookies = await page.context().cookies(page.url());
+    if (!cookies.some((c) => c.name === TERMINAL_COOKIE)) await useTerminal(page, account.inmateNumber);
+  }
   const form = loginForm(page, account.kind, locale);
   if (account.kind === 'learner') {
     await form.getByLabel(t(locale, 'login.inmateNumber')).fill(account.inmateNumber);

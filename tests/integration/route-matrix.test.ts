@@ -103,6 +103,7 @@ const ROWS: Row[] = [
   { file: 'terminal.astro', method: 'GET', url: '/terminal', expect: all('page') },
   { file: 'api/terminal/enrolment.ts', method: 'GET', url: '/api/terminal/enrolment', expect: all('page') },
   { file: 'api/learn/terminal.ts', method: 'GET', url: '/api/learn/terminal', expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'page' } },
+  { file: 'api/supervise/room.ts', method: 'GET', url: '/api/supervise/room', expect: { ...all('forbidden'), anonymous: 'unauthorized', supervisor: 'page' } },
   { file: 'supervise/terminals/index.astro', method: 'GET', url: '/supervise/terminals', expect: only({ admin: 'page', supervisor: 'page' }) },
   { file: 'supervise/terminals/[id].astro', method: 'GET', url: '/supervise/terminals/99999', expect: only({ admin: 'notFound', supervisor: 'notFound' }) },
   { file: 'supervise/timetable.astro', method: 'GET', url: '/supervise/timetable', expect: only({ admin: 'page', education_staff: 'page', supervisor: 'page' }) },
@@ -226,6 +227,14 @@ const ROWS: Row[] = [
     method: 'POST',
     url: '/api/learn/h5p/state',
     json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}', state: '{}' },
+    expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'conflict' },
+  },
+  // Unsent quiz answers: only a learner, only for a quiz (this item is a lesson: 409).
+  {
+    file: 'api/learn/quiz-draft.ts',
+    method: 'POST',
+    url: '/api/learn/quiz-draft',
+    json: { courseId: 'latviesu-a2-darbs', itemId: '{lessonId}', version: 1, fields: { q0: ['x'] } },
     expect: { ...all('forbidden'), anonymous: 'unauthorized', learner: 'conflict' },
   },
   // The H5P player's files are public (open source, no learner data); content opens only with a valid grant

@@ -1,4 +1,4 @@
-import { test, expect, checkPage, text } from '../fixtures.ts';
+import { test, expect, checkPage, text, useTerminal } from '../fixtures.ts';
 
 test('a stranger sees the sign-in page in Latvian, with both forms labelled', async ({ page }) => {
   await page.goto('/');
@@ -41,6 +41,8 @@ test('a stranger who mistypes an address gets the plain 404 page', async ({ page
 test('a wrong PIN is answered next to the form, in plain words', async ({ page }) => {
   await page.goto('/login');
   await checkPage(page);
+  // On a terminal (elsewhere the PIN is not even checked: tests/e2e/learner/terminal.spec.ts).
+  await useTerminal(page, '209999');
   const form = page.getByRole('region', { name: text('lv', 'login.learnerHeading') });
   await form.getByLabel(text('lv', 'login.inmateNumber')).fill('209999');
   await form.getByLabel(text('lv', 'login.pin')).fill('1111');

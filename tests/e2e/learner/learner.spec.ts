@@ -1,4 +1,4 @@
-import { test, expect, checkPage, signIn, signInSeeHomeSignOut, newPerson, finishPerson, text } from '../fixtures.ts';
+import { test, expect, checkPage, signIn, signInSeeHomeSignOut, newPerson, finishPerson, text, useTerminal } from '../fixtures.ts';
 import { ACCOUNTS } from '../../helpers/accounts.ts';
 import { startServer, type TestServer } from '../../helpers/server.ts';
 
@@ -12,6 +12,8 @@ test('a learner signs in, sees who they are and signs out', async ({ page }) => 
 test('a learner signs in with the keyboard alone and sees where the focus is', async ({ page }) => {
   await page.goto('/login');
   await checkPage(page);
+  // Learners sign in only on a terminal.
+  await useTerminal(page, ACCOUNTS.learnerOla.inmateNumber);
   // Tab through the page (skip link, menu, language buttons …) to the number field.
   let presses = 0;
   while ((await page.evaluate(() => document.activeElement?.id)) !== 'f-inmateNumber') {

@@ -1,15 +1,20 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { test, expect, checkPage, signIn, newPerson, finishPerson, text } from '../fixtures.ts';
 import { DEMO_PIN, type Credentials } from '../../helpers/accounts.ts';
+import { itemIdOf, readQuiz } from '../learning.ts';
 
 const lv = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) => text('lv', key, params);
 
 /**
  * A learner and the terminals, on the shared server. The learners are Jelgava's
  * (no other browser test signs one in): Artūrs Ozols (204175) on a device that
- * is no terminal, Gints Lapiņš (204397) on two terminals.
+ * is no terminal, Gints Lapiņš (204397) on two terminals, Kaspars Grīnbergs
+ * (204619) leaving a quiz half answered.
  */
 const ARTURS: Credentials = { kind: 'learner', inmateNumber: '204175', pin: DEMO_PIN };
 const GINTS: Credentials = { kind: 'learner', inmateNumber: '204397', pin: DEMO_PIN };
+const KASPARS: Credentials = { kind: 'learner', inmateNumber: '204619', pin: DEMO_PIN };
 
 test('a learner on a device that is not a registered terminal is refused, told so in plain words, and gets no session', async ({ page }) => {
   await page.goto('/login');
@@ -58,4 +63,61 @@ test('signing in on a second terminal ends the session on the first, whose page 
   } finally {
     await finishPerson(other);
   }
+});
+
+const MATH = 'matematika-pamati';
+const PERCENT_QUIZ = 'procenti/03-parbaude.quiz.yaml';
+
+/** Enrols the learner in the course straight in the shared server's database (enrolment has its own stories). */
+function enrol(inmateNumber: string, courseId: string): void {
+  const db = new Database(path.join(process.env.TILTS_E2E_DATA_DIR!, 'tilts.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    const learnerId = db.prepare('SELECT id FROM learner WHERE inmate_number = ?').pluck().get(inmateNumber) as number;
+    const enrolled = db.prepare("SELECT 1 FROM enrolment WHERE learner_id = ? AND course_id = ? AND status = 'enrolled'").get(learnerId, courseId);
+    const now = new Date().toISOString();
+    if (!enrolled) db.prepare("INSERT INTO enrolment (learner_id, course_id, status, enrolled_at, status_at) VALUES (?, ?, 'enrolled', ?, ?)").run(learnerId, courseId, now, now);
+  } finally {
+    db.close();
+  }
+}
+
+test('quiz answers typed but not submitted are kept: as the learner types and at once when learning time ends; submitting clears them', async ({ page }) => {
+  enrol(KASPARS.inmateNumber, MATH);
+  const quiz = readQuiz(MATH, PERCENT_QUIZ);
+  const [short, truefalse] = quiz.questions;
+  expect(short?.type).toBe('short');
+  expect(truefalse?.type).toBe('truefalse');
+  const url = `/learn/courses/${MATH}/${itemIdOf(MATH, PERCENT_QUIZ)}`;
+  await signIn(page, KASPARS);
+  await page.goto(url);
+  await checkPage(page);
+  const questions = page.locator('form fieldset.question');
+  const saved = page.getByText(lv('quiz.draftSaved'));
+
+  // Typed: saved a moment later.
+  await questions.nth(0).getByLabel(lv('quiz.yourAnswer')).fill('7');
+  await expect(saved).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: lv('quiz.draftRestored') })).toBeVisible();
+  await expect(questions.nth(0).getByLabel(lv('quiz.yourAnswer'))).toHaveValue('7');
+  await checkPage(page, { screenshot: 'learner-quiz-draft-restored' });
+
+  // The end of learning hours asks every page to save now (terminal-client.ts): no waiting for the pause.
+  await questions.nth(1).getByRole('radio', { name: lv('quiz.true'), exact: true }).check();
+  await page.evaluate(() => window.dispatchEvent(new Event('tilts:save-now')));
+  await expect(saved).toBeVisible({ timeout: 1_200 });
+  await page.reload();
+  await expect(questions.nth(0).getByLabel(lv('quiz.yourAnswer'))).toHaveValue('7');
+  await expect(questions.nth(1).getByRole('radio', { name: lv('quiz.true'), exact: true })).toBeChecked();
+  await checkPage(page);
+
+  // Submitted: the attempt is graded and the next try starts empty.
+  await page.getByRole('button', { name: lv('quiz.submit') }).click();
+  await expect(page.getByRole('heading', { name: lv('quiz.resultTitle') })).toBeVisible();
+  await checkPage(page);
+  await page.goto(`${url}?retry=1`);
+  await expect(page.getByText(lv('quiz.draftRestored'))).toHaveCount(0);
+  await expect(questions.nth(0).getByLabel(lv('quiz.yourAnswer'))).toHaveValue('');
+  await checkPage(page);
 });

@@ -5,18 +5,18 @@ import { ALL_DAY, setFacilityHours } from '../../helpers/terminal.ts';
 import { formatOpening } from '../../../src/lib/shared/hours-format.ts';
 
 const lv = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) => text('lv', key, params);
-const ru = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) => text('ru', key, params);
 
 /**
  * Terminals from the supervisor's side, on the shared server. The learners are
  * used by no other browser test: Vladimirs Vasiļjevs (205026, Olaine) on the
- * newly approved device, Valdis Balodis (204434, Daugavgrīva) for the closed
- * hours. Closing Daugavgrīva's hours would refuse any other Daugavgrīva
- * learner meanwhile: no other browser test signs one in, and the hours are
- * restored whatever happens.
+ * newly approved device, Rihards Vanags (204249, Liepāja) for the closed
+ * hours. Closing Liepāja's hours would refuse any other Liepāja learner
+ * meanwhile: no other browser test signs one in, and the hours are restored
+ * whatever happens. Liepāja has no supervisor account: the administrator,
+ * who manages every prison's hours, closes them.
  */
 const VLADIMIRS: Credentials = { kind: 'learner', inmateNumber: '205026', pin: DEMO_PIN };
-const VALDIS: Credentials = { kind: 'learner', inmateNumber: '204434', pin: DEMO_PIN };
+const RIHARDS: Credentials = { kind: 'learner', inmateNumber: '204249', pin: DEMO_PIN };
 
 test('a supervisor approves a new device into a room by the code it shows; the device moves on by itself and a learner of the prison signs in on it', async ({ page, browser, baseURL }) => {
   const device = await newPerson(browser, baseURL!);
@@ -101,46 +101,49 @@ test('outside learning hours a learner is refused in plain words with the next o
   const databaseFile = databaseOf(baseURL!)!;
   const learner = await newPerson(browser, baseURL!);
   try {
-    // Olga Ivanova (Daugavgrīva, reads Russian) makes today a holiday: no learning today.
-    await signIn(page, ACCOUNTS.olgaIvanova);
+    // The administrator picks Liepāja and makes today a holiday: no learning today.
+    await signIn(page, ACCOUNTS.admin);
     await checkPage(page);
     await page.goto('/supervise/timetable');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${ru('timetable.title')} — Daugavgrīvas cietums`);
+    await checkPage(page);
+    await page.getByLabel(lv('timetable.facility')).selectOption({ label: 'Liepājas cietums' });
+    await page.getByRole('button', { name: lv('timetable.show') }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${lv('timetable.title')} — Liepājas cietums`);
     await checkPage(page);
     const today = rigaDate(Date.now());
-    const holidays = page.getByRole('region', { name: ru('timetable.holidaysHeading') });
-    await holidays.getByLabel(ru('timetable.date')).fill(today);
-    await holidays.getByLabel(ru('timetable.note')).fill('E2E slēgts');
-    await holidays.getByRole('button', { name: ru('timetable.addHoliday') }).click();
-    await expect(page.getByRole('status')).toHaveText(ru('timetable.saved'));
+    const holidays = page.getByRole('region', { name: lv('timetable.holidaysHeading') });
+    await holidays.getByLabel(lv('timetable.date')).fill(today);
+    await holidays.getByLabel(lv('timetable.note')).fill('E2E slēgts');
+    await holidays.getByRole('button', { name: lv('timetable.addHoliday') }).click();
+    await expect(page.getByRole('status')).toHaveText(lv('timetable.saved'));
     const opens = nextRigaMidnight(Date.now());
-    await expect(page.getByTestId('hours-now')).toHaveText(ru('timetable.closedNow', { opens: formatOpening(opens, 'ru') }));
+    await expect(page.getByTestId('hours-now')).toHaveText(lv('timetable.closedNow', { opens: formatOpening(opens, 'lv') }));
     await checkPage(page, { screenshot: 'supervisor-timetable-closed' });
 
-    // Valdis on a Daugavgrīva terminal: refused, with when learning opens again.
-    await useTerminal(learner, VALDIS.inmateNumber);
+    // Rihards on a Liepāja terminal: refused, with when learning opens again.
+    await useTerminal(learner, RIHARDS.inmateNumber);
     await learner.goto('/login');
     await checkPage(learner);
     const form = learner.getByRole('region', { name: lv('login.learnerHeading') });
-    await form.getByLabel(lv('login.inmateNumber')).fill(VALDIS.inmateNumber);
-    await form.getByLabel(lv('login.pin')).fill(VALDIS.pin);
+    await form.getByLabel(lv('login.inmateNumber')).fill(RIHARDS.inmateNumber);
+    await form.getByLabel(lv('login.pin')).fill(RIHARDS.pin);
     await form.getByRole('button', { name: lv('login.submit') }).click();
     await expect(learner.getByRole('alert')).toHaveText(lv('terminal.refusedClosed', { opens: formatOpening(opens, 'lv') }));
     await expect(learner).toHaveURL(/\/login$/);
     await checkPage(learner, { screenshot: 'learner-login-closed' });
 
     // The supervisor removes the holiday; the same learner now signs in.
-    await holidays.getByRole('button', { name: `${ru('timetable.remove')}: ${today}` }).click();
-    await expect(page.getByRole('status')).toHaveText(ru('timetable.saved'));
-    await expect(holidays.getByText(ru('timetable.noHolidays'))).toBeVisible();
+    await holidays.getByRole('button', { name: `${lv('timetable.remove')}: ${today}` }).click();
+    await expect(page.getByRole('status')).toHaveText(lv('timetable.saved'));
+    await expect(holidays.getByText(lv('timetable.noHolidays'))).toBeVisible();
     await checkPage(page);
-    await signIn(learner, VALDIS);
+    await signIn(learner, RIHARDS);
     await expect(learner).toHaveURL(/\/learn$/);
     await checkPage(learner);
     await signOut(learner);
   } finally {
-    // Other tests of this server expect Daugavgrīva open round the clock.
-    setFacilityHours(databaseFile, 'DAU', ALL_DAY, []);
+    // Other tests of this server expect Liepāja open round the clock.
+    setFacilityHours(databaseFile, 'LIE', ALL_DAY, []);
     await finishPerson(learner);
   }
 });

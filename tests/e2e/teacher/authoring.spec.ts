@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import yazl from 'yazl';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, checkPage, signIn, newPerson, finishPerson, text } from '../fixtures.ts';
-import { ACCOUNTS } from '../../helpers/accounts.ts';
+import { ACCOUNTS, DEMO_PIN, type Credentials } from '../../helpers/accounts.ts';
 import { LANGUAGE_NAMES, t } from '../../../src/lib/i18n/index.ts';
 import type { Locale } from '../../../src/lib/shared/domain.ts';
 import { loadPackage, memoryPackage } from '../../../src/lib/server/courses/load.ts';
@@ -401,7 +401,9 @@ test('a teacher downloads a course as .zip, imports the same file and downloads 
 
 test('only teachers reach the course editor, and only for their own courses', async ({ page, browser, baseURL }) => {
   // A supervisor and a learner get the 403 page.
-  for (const account of [ACCOUNTS.andrisVitols, ACCOUNTS.learnerOla]) {
+  // The learner (Inese Kalniņa, Iļģuciems) is one no other browser test signs in: one terminal at a time.
+  const learner: Credentials = { kind: 'learner', inmateNumber: '205248', pin: DEMO_PIN };
+  for (const account of [ACCOUNTS.andrisVitols, learner]) {
     const person = await newPerson(browser, baseURL!);
     await signIn(person, account, { check: false });
     await checkPage(person);

@@ -3,6 +3,7 @@ import { getQuizVersion, type Course, type CourseItem } from '../courses/catalog
 import type { Quiz } from '../courses/package-schema.ts';
 import { applyReview, checkEssayLengths, gradeQuiz, type Answer, type AttemptReview, type EssayLengthProblem, type QuizResult } from './grading.ts';
 import { recordCompletionIfDue } from './progress.ts';
+import { deleteQuizDraft } from './quiz-drafts.ts';
 
 /**
  * Quiz attempts: graded on the server, limited by the quiz's attempt count.
@@ -140,6 +141,8 @@ export function submitQuizAttempt(
           JSON.stringify({ answers, result }),
         ).lastInsertRowid,
       );
+      // The answers are submitted: the unsent copy is no longer needed.
+      deleteQuizDraft(db, learnerId, item.id);
       const courseCompleted = recordCompletionIfDue(db, learnerId, course, now);
       return { ok: true, attempt: getAttempt(db, learnerId, id)!, courseCompleted };
     })
