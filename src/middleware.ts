@@ -4,6 +4,7 @@ import { endSession, validateSessionToken, SESSION_COOKIE } from './lib/server/s
 import { readCredential, TERMINAL_COOKIE } from './lib/server/terminals/credential.ts';
 import { touchTerminal } from './lib/server/terminals/terminals.ts';
 import { recordSessionEnd } from './lib/server/auth.ts';
+import { isPassivePoll } from './lib/server/http/passive-polls.ts';
 import { decideRoute } from './lib/server/policy.ts';
 import { PLAYER_HEADERS, SECURITY_HEADERS } from './lib/server/http/security-headers.ts';
 import {
@@ -92,14 +93,16 @@ const session = defineMiddleware((ctx, next) => {
   const token = ctx.cookies.get(SESSION_COOKIE)?.value;
   if (!token || isPlayerPath(ctx.url.pathname)) return next();
   const { db, config } = ctx.locals;
-  let result = validateSessionToken(db, token, config);
+  // Timer-driven polls read the session without counting as activity (idle logout still happens).
+  const touch = !isPassivePoll(ctx.request.method, ctx.url.pathname);
+  let result = validateSessionToken(db, token, config, Date.now(), { touch });
   if (result.session?.terminalId) {
     // A terminal session is bound to its device: the same cookie from another browser ends it.
     const device = readCredential(db, ctx.cookies.get(TERMINAL_COOKIE)?.value);
     ctx.locals.terminalId = device?.terminalId ?? null;
     if (device?.terminalId !== result.session.terminalId) {
       endSession(db, result.session.id, 'terminal_taken', null);
-      result = validateSessionToken(db, token, config);
+      result = validateSessionToken(db, token, config, Date.now(), { touch });
     }
   }
   if (result.session) {
