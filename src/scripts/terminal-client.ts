@@ -31,7 +31,11 @@ function show(message: string): void {
   region.append(item);
 }
 
+let polling = false;
 async function poll(): Promise<void> {
+  // One question at a time, and none once the page is leaving (its session cookie may already be gone).
+  if (leaving || polling) return;
+  polling = true;
   try {
     const response = await fetch(`${url}?after=${lastNotice}`, { headers: { Accept: 'application/json' } });
     if (response.status === 401) {
@@ -50,6 +54,8 @@ async function poll(): Promise<void> {
     }
   } catch {
     // Network trouble: the next poll tries again.
+  } finally {
+    polling = false;
   }
 }
 
