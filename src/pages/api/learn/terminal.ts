@@ -5,7 +5,7 @@ import { noticesFor } from '../../../lib/server/terminals/learner-status.ts';
 const query = z.object({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).catch(0) });
 
 /**
- * The learner page's poll (every ~12 s): when the session closes and any new
+ * The learner page's poll (every ~6 s): when the session closes and any new
  * notices from the supervisor. An ended session answers 401 with the reason
  * (middleware), and the page returns to the sign-in page saying why.
  */
