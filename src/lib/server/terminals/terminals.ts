@@ -166,6 +166,9 @@ export function enrolDevice(
 
 /** Records that the terminal was seen (written at most once a minute: it is called on every request of a terminal session). */
 export function touchTerminal(db: Db, terminalId: number, now = Date.now()): void {
+  // Read first: most requests find it fresh, and a read takes no write lock (this runs on every request of a terminal).
+  const seen = stmt(db, 'SELECT last_seen_at FROM terminal WHERE id = ?').pluck().get(terminalId) as number | null | undefined;
+  if (seen === undefined || (seen !== null && seen > now - 60_000)) return;
   stmt(db, 'UPDATE terminal SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)').run(now, terminalId, now - 60_000);
 }
 
