@@ -4,17 +4,8 @@
 // place. When terminals were added or removed it reloads the page, unless the
 // supervisor is in the middle of writing a notice. Without JavaScript the
 // page still works: it is correct as of its last load.
-interface Row {
-  id: number;
-  roomId: number;
-  state: string;
-  stateLabel: string;
-  learner: string;
-  signedIn: string;
-  activity: string;
-  learnerUserId: number | null;
-  locked: boolean;
-}
+// The rows as the server builds them for the page and the poll alike (a type only: nothing of the server is bundled).
+import type { RoomRow as Row } from '../lib/server/terminals/room-format.ts';
 
 const host = document.querySelector<HTMLElement>('[data-room-poll]');
 const POLL_MS = 5_000;

@@ -1,4 +1,5 @@
 import type { APIRoute } from 'astro';
+import { pdfAttachment } from '../../lib/server/http/download.ts';
 import { renderTranscriptPdf } from '../../lib/server/certificates/transcript.ts';
 import { portalLearnerId, recordPortalDownload } from '../../lib/server/portal/documents.ts';
 
@@ -10,11 +11,5 @@ export const GET: APIRoute = async ({ locals, url }) => {
   const pdf = await renderTranscriptPdf(db, learnerId, config.publicOrigin ?? url.origin);
   if (!pdf) return new Response('Not found', { status: 404 });
   recordPortalDownload(db, user, { kind: 'transcript', learnerId }, clientIp);
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': 'attachment; filename="sekmju-izraksts.pdf"',
-      'Cache-Control': 'no-store',
-    },
-  });
+  return pdfAttachment(pdf, 'sekmju-izraksts.pdf');
 };

@@ -1,5 +1,6 @@
 import { test, expect, checkPage, signIn, text } from '../fixtures.ts';
 import { ACCOUNTS } from '../../helpers/accounts.ts';
+import { admitByRoster } from '../staff.ts';
 
 /**
  * Documents by the completion rules, as education staff see them. ieva.ozola
@@ -27,23 +28,7 @@ test('release issues statements of achievement; staff approve the waiting one, r
   await checkPage(page);
 
   // A new inmate from the register.
-  await page.goto('/staff/roster');
-  await checkPage(page);
-  const csv = [
-    'inmate_number,surname,given_names,birth_year,facility_code,expected_release_date,education_level,latvian_level,preferred_language',
-    `${inmate},Zīverts,${given},1990,OLA,${release},basic,B1,lv`,
-  ].join('\n');
-  await page.getByLabel(lv('roster.fileLabel')).setInputFiles({ name: 'uznemsana.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-  await page.getByRole('button', { name: lv('roster.preview') }).click();
-  await checkPage(page);
-  await page.getByRole('button', { name: lv('roster.import', { count: 1 }) }).click();
-  await expect(page.getByRole('heading', { name: lv('roster.doneHeading') })).toBeVisible();
-  await checkPage(page);
-  await page.goto(`/staff/learners?q=${inmate}`);
-  await checkPage(page);
-  await page.getByRole('link', { name: /Zīverts/ }).first().click();
-  await checkPage(page);
-  const learnerUrl = page.url();
+  const learnerUrl = await admitByRoster(page, { inmate, surname: 'Zīverts', given, release });
 
   // A consultation, then both programmes.
   await page.getByRole('link', { name: lv('consultation.add') }).click();

@@ -1,5 +1,6 @@
 import { test, expect, checkPage, signIn, newPerson, finishPerson, text } from '../fixtures.ts';
 import { ACCOUNTS } from '../../helpers/accounts.ts';
+import { admitByRoster } from '../staff.ts';
 
 /**
  * The learner's whole path, as the staff of two prisons and the learner see
@@ -24,26 +25,8 @@ test('roster import → consultation → ranked placement → enrol → the lear
   await signIn(page, ACCOUNTS.ievaOzola, { check: false });
   await checkPage(page);
 
-  // 1. Admission from the prison register.
-  await page.goto('/staff/roster');
-  await checkPage(page);
-  const csv = [
-    'inmate_number,surname,given_names,birth_year,facility_code,expected_release_date,education_level,latvian_level,preferred_language',
-    `${inmate},${surname},${given},1991,OLA,${release},basic,B1,lv`,
-  ].join('\n');
-  await page.getByLabel(lv('roster.fileLabel')).setInputFiles({ name: 'uznemsana.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-  await page.getByRole('button', { name: lv('roster.preview') }).click();
-  await checkPage(page);
-  await page.getByRole('button', { name: lv('roster.import', { count: 1 }) }).click();
-  await expect(page.getByRole('heading', { name: lv('roster.doneHeading') })).toBeVisible();
-  await checkPage(page);
-
-  // 2. The new learner, found in the list; a PIN for the learner's first sign-in.
-  await page.goto(`/staff/learners?q=${inmate}`);
-  await checkPage(page);
-  await page.getByRole('link', { name: new RegExp(surname) }).first().click();
-  await checkPage(page);
-  const learnerUrl = page.url();
+  // 1. Admission from the prison register; 2. the new learner, found in the list; a PIN for the learner's first sign-in.
+  const learnerUrl = await admitByRoster(page, { inmate, surname, given, release, birthYear: 1991 });
   await page.getByRole('button', { name: lv('learners.resetPin') }).click();
   const pin = (await page.getByTestId('one-time-secret').textContent())?.trim() ?? '';
   expect(pin).toMatch(/^\d{4,8}$/);

@@ -7,7 +7,7 @@ import type { PlacementOutcome } from '../placement/placements.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
 import type { CertificateItem, CertificateKind, CertificateTitle } from './content.ts';
-import { insertCertificate, type Certificate, type CertificateErrorCode, type IssueCertificateInput } from './certificates.ts';
+import { holderNameOf, insertCertificate, type Certificate, type CertificateErrorCode, type IssueCertificateInput } from './certificates.ts';
 
 /**
  * What a programme's completion rules earn, and when (issue 6):
@@ -52,11 +52,6 @@ export interface DueDocument {
   placementId: number | null;
 }
 
-function holderName(db: Db, learnerId: number): string | null {
-  const l = stmt(db, 'SELECT given_names, surname FROM learner WHERE id = ?').get(learnerId) as { given_names: string; surname: string } | undefined;
-  return l ? `${l.given_names} ${l.surname}` : null;
-}
-
 function completionDate(db: Db, learnerId: number, courseId: string): string | null {
   const at = stmt(db, 'SELECT completed_at FROM course_completion WHERE learner_id = ? AND course_id = ?').pluck().get(learnerId, courseId) as string | undefined;
   return at ? rigaDate(new Date(at)) : null;
@@ -73,7 +68,7 @@ function programmeCourses(db: Db, programmeId: number): string[] {
  */
 export function documentInput(db: Db, due: DueDocument, issuer: string | null): IssueCertificateInput | null {
   const programme = programmeRules(db, due.programmeId);
-  const name = holderName(db, due.learnerId);
+  const name = holderNameOf(db, due.learnerId);
   const by = issuer ?? programme?.provider ?? null;
   if (!programme || !name || !by) return null;
   const base = { learnerId: due.learnerId, holderName: name, issuer: by, programmeId: programme.id };

@@ -1,7 +1,10 @@
 import { appendAudit, type AuditActor } from '../audit.ts';
 import { stmt, type Db } from '../db.ts';
 import { rigaDate } from '../placement/consultations.ts';
+import { z } from 'zod';
 import type { SessionUser } from '../session.ts';
+import { can } from '../policy.ts';
+import { getLearner, type Learner } from '../people/learners.ts';
 import { getCourse, type Course } from '../courses/catalog.ts';
 import {
   canonicalJson,
@@ -167,6 +170,27 @@ export function getBySerial(db: Db, serial: string): Certificate | null {
   return row ? toCertificate(row) : null;
 }
 
+/**
+ * The learner whose documents `actor` may issue, print and revoke (by the id
+ * in an address), or null: unknown, another prison's, or no such right.
+ */
+export function learnerForCertificates(db: Db, actor: SessionUser, rawId: string | undefined): Learner | null {
+  const id = z.coerce.number().int().positive().safeParse(rawId);
+  const learner = id.success ? getLearner(db, actor, id.data) : null;
+  return learner && can(actor, 'certificates:issue', { facilityId: learner.facilityId }) ? learner : null;
+}
+
+/** The serial of the certificate with this id (a re-issue's predecessor), or null. */
+export function serialOfId(db: Db, id: number): string | null {
+  return (stmt(db, 'SELECT serial FROM certificate WHERE id = ?').pluck().get(id) as string | undefined) ?? null;
+}
+
+/** The name a document prints for the learner: given names and surname, as the record has them; null for an unknown learner. */
+export function holderNameOf(db: Db, learnerId: number): string | null {
+  const l = stmt(db, 'SELECT given_names, surname FROM learner WHERE id = ?').get(learnerId) as { given_names: string; surname: string } | undefined;
+  return l ? `${l.given_names} ${l.surname}` : null;
+}
+
 /** The learner's certificates, newest first. */
 export function listLearnerCertificates(db: Db, learnerId: number): Certificate[] {
   return (stmt(db, `${SELECT} WHERE learner_id = ? ORDER BY id DESC`).all(learnerId) as CertificateRow[]).map(toCertificate);
@@ -272,8 +296,8 @@ export function completedCourses(db: Db, learnerId: number): Array<{ course: Cou
  */
 export function issueModuleCertificate(db: Db, actor: CertificateActor, learnerId: number, courseId: string, issuer: string, now = new Date()): CertificateResult {
   const completed = completedCourses(db, learnerId).find((c) => c.course.id === courseId);
-  const learner = stmt(db, 'SELECT given_names, surname FROM learner WHERE id = ?').get(learnerId) as { given_names: string; surname: string } | undefined;
-  if (!completed || !learner) return { ok: false, code: 'certificate.notCompleted' };
+  const holderName = holderNameOf(db, learnerId);
+  if (!completed || !holderName) return { ok: false, code: 'certificate.notCompleted' };
   return issueCertificate(
     db,
     actor,
@@ -281,7 +305,7 @@ export function issueModuleCertificate(db: Db, actor: CertificateActor, learnerI
       learnerId,
       kind: 'module',
       courseId,
-      holderName: `${learner.given_names} ${learner.surname}`,
+      holderName,
       title: completed.course.title,
       hours: completed.course.hours,
       issuer,

@@ -27,7 +27,7 @@ export const KIND_TITLES: Record<CertificateKind, { lv: string; en: string }> = 
 // Resolved from the installation (as the H5P player is), so a built copy served from elsewhere finds it too.
 const require = createRequire(path.join(process.cwd(), 'package.json'));
 let fontBytes: { regular: Buffer; bold: Buffer } | null = null;
-export function fonts() {
+function fonts() {
   // Full TTFs (Latin, Latin Extended, Cyrillic, Greek) from the npm package; read once.
   fontBytes ??= {
     regular: fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf')),
@@ -48,25 +48,33 @@ export function latvianDate(isoDate: string): string {
   return `${d}.${m}.${y}`;
 }
 
-/** Renders the certificate; `verificationUrl` is `<origin>/verify/<serial>`. */
-export async function certificatePdf(content: CertificateContent, verificationUrl: string): Promise<Uint8Array> {
+/**
+ * A new document of ours with Noto Sans embedded (regular and bold) and fixed
+ * metadata dated `isoDate`, so the same content gives the same bytes.
+ */
+export async function newPdf(meta: { title: string; isoDate: string; author?: string; subject?: string }): Promise<{ doc: PDFDocument; font: PDFFont; fontBold: PDFFont }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
   const { regular, bold } = fonts();
   // customName: pdf-lib otherwise suffixes subset names with a number, which is the only non-content input.
   const font = await doc.embedFont(regular, { subset: true, customName: 'TILTSA+NotoSans-Regular', features: { liga: false } });
   const fontBold = await doc.embedFont(bold, { subset: true, customName: 'TILTSB+NotoSans-Bold', features: { liga: false } });
-
-  const kindTitle = KIND_TITLES[content.kind];
-  const issued = new Date(`${content.issuedOn}T00:00:00Z`);
-  doc.setTitle(`${kindTitle.lv} ${content.serial}`);
-  doc.setAuthor(content.issuer);
-  doc.setSubject(kindTitle.en);
+  const date = new Date(`${meta.isoDate}T00:00:00Z`);
+  doc.setTitle(meta.title);
+  if (meta.author) doc.setAuthor(meta.author);
+  if (meta.subject) doc.setSubject(meta.subject);
   doc.setProducer('Tilts');
   doc.setCreator('Tilts');
   doc.setLanguage('lv');
-  doc.setCreationDate(issued);
-  doc.setModificationDate(issued);
+  doc.setCreationDate(date);
+  doc.setModificationDate(date);
+  return { doc, font, fontBold };
+}
+
+/** Renders the certificate; `verificationUrl` is `<origin>/verify/<serial>`. */
+export async function certificatePdf(content: CertificateContent, verificationUrl: string): Promise<Uint8Array> {
+  const kindTitle = KIND_TITLES[content.kind];
+  const { doc, font, fontBold } = await newPdf({ title: `${kindTitle.lv} ${content.serial}`, isoDate: content.issuedOn, author: content.issuer, subject: kindTitle.en });
 
   let page = doc.addPage([A4.width, A4.height]);
   const firstPage = page;

@@ -1,10 +1,10 @@
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 import { stmt, type Db } from '../db.ts';
 import { getCourse } from '../courses/catalog.ts';
 import { rigaDate } from '../placement/consultations.ts';
 import { titleIn, type CertificateKind, type CertificateTitle } from './content.ts';
-import { KIND_TITLES, A4, ACCENT, INK, MARGIN, MUTED, fonts, latvianDate, wrap } from './pdf.ts';
+import { holderNameOf } from './certificates.ts';
+import { KIND_TITLES, A4, ACCENT, INK, MARGIN, MUTED, latvianDate, newPdf, wrap } from './pdf.ts';
 
 /**
  * The transcript (sekmju izraksts): every course the learner completed, with
@@ -54,8 +54,8 @@ export interface Transcript {
 
 /** The learner's transcript, or null for an unknown learner. */
 export function transcriptOf(db: Db, learnerId: number, now = new Date()): Transcript | null {
-  const learner = stmt(db, 'SELECT given_names, surname FROM learner WHERE id = ?').get(learnerId) as { given_names: string; surname: string } | undefined;
-  if (!learner) return null;
+  const holderName = holderNameOf(db, learnerId);
+  if (!holderName) return null;
   const completions = stmt(db, 'SELECT course_id, completed_at FROM course_completion WHERE learner_id = ? ORDER BY completed_at, course_id').all(learnerId) as Array<{
     course_id: string;
     completed_at: string;
@@ -97,7 +97,7 @@ export function transcriptOf(db: Db, learnerId: number, now = new Date()): Trans
     }>
   ).map((d) => ({ serial: d.serial, kind: d.kind, title: JSON.parse(d.title_json) as CertificateTitle, issuedOn: d.issued_on, revoked: d.revoked_at !== null }));
   return {
-    holderName: `${learner.given_names} ${learner.surname}`,
+    holderName,
     generatedOn: rigaDate(now),
     courses,
     totalHours: courses.reduce((sum, c) => sum + c.hours, 0),
@@ -132,18 +132,7 @@ export async function renderTranscriptPdf(db: Db, learnerId: number, origin: str
 }
 
 export async function transcriptPdf(t: Transcript, verifyAddress: string): Promise<Uint8Array> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  const { regular, bold } = fonts();
-  const font = await doc.embedFont(regular, { subset: true, customName: 'TILTSA+NotoSans-Regular', features: { liga: false } });
-  const fontBold = await doc.embedFont(bold, { subset: true, customName: 'TILTSB+NotoSans-Bold', features: { liga: false } });
-  const generated = new Date(`${t.generatedOn}T00:00:00Z`);
-  doc.setTitle(`Sekmju izraksts / Transcript: ${t.holderName}`);
-  doc.setProducer('Tilts');
-  doc.setCreator('Tilts');
-  doc.setLanguage('lv');
-  doc.setCreationDate(generated);
-  doc.setModificationDate(generated);
+  const { doc, font, fontBold } = await newPdf({ title: `Sekmju izraksts / Transcript: ${t.holderName}`, isoDate: t.generatedOn });
 
   const width = A4.width - 2 * MARGIN;
   let page: PDFPage = doc.addPage([A4.width, A4.height]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateSchema } from '../../shared/schemas.ts';
 import { stmt, type Db } from '../db.ts';
 import { appendAudit } from '../audit.ts';
 import { can, facilitiesFor } from '../policy.ts';
@@ -61,22 +62,14 @@ export const slotSchema = z
   .object({ day: z.number().int().min(1).max(7), from: time, to: time })
   .refine((s) => s.from < s.to, { path: ['to'], error: 'programme.slotOrder' });
 
-// A real calendar day: it must read back unchanged (Date.parse would turn 30 February into 2 March).
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date' })
-  .refine((d) => {
-    const t = Date.parse(`${d}T00:00:00Z`);
-    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
-  }, { error: 'validation.date' });
 
 export const programmeInputSchema = z
   .object({
     facilityId: z.number().int().positive(),
     title: z.string().trim().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong' }),
     description: z.string().trim().max(2000, { error: 'validation.tooLong' }).default(''),
-    startsOn: date,
-    endsOn: date,
+    startsOn: dateSchema,
+    endsOn: dateSchema,
     seats: z.number({ error: 'programme.seatsRange' }).int({ error: 'programme.seatsRange' }).min(1, { error: 'programme.seatsRange' }).max(500, { error: 'programme.seatsRange' }),
     language: z.enum(LOCALES),
     minEducation: z.enum(EDUCATION_LEVELS).nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateSchema } from '../../shared/schemas.ts';
 import { inTransaction, stmt, type Db } from '../db.ts';
 import { appendAudit } from '../audit.ts';
 import { can } from '../policy.ts';
@@ -48,13 +49,7 @@ export const slotSchema = z
 /** A holiday as the form sends it. */
 export const holidaySchema = z.object({
   /** 'YYYY-MM-DD', a real calendar day (30 February is refused). */
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date' })
-    .refine((d) => {
-      const t = Date.parse(`${d}T00:00:00Z`);
-      return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
-    }, { error: 'validation.date' }),
+  date: dateSchema,
   /** What the day is, e.g. 'Jāņi'. */
   note: z.string().trim().max(120, { error: 'validation.tooLong' }).default(''),
 });

@@ -1,4 +1,5 @@
 import type { APIRoute } from 'astro';
+import { pdfAttachment } from '../../../lib/server/http/download.ts';
 import { renderCertificatePdf } from '../../../lib/server/certificates/certificates.ts';
 import { ownDownloadableCertificate, recordPortalDownload } from '../../../lib/server/portal/documents.ts';
 
@@ -15,11 +16,5 @@ export const GET: APIRoute = async ({ locals, params, url }) => {
   const pdf = await renderCertificatePdf(db, cert.serial, config.publicOrigin ?? url.origin);
   if (!pdf) return notFound();
   recordPortalDownload(db, user, { kind: 'certificate', serial: cert.serial }, clientIp);
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="${cert.serial}.pdf"`,
-      'Cache-Control': 'no-store',
-    },
-  });
+  return pdfAttachment(pdf, `${cert.serial}.pdf`);
 };

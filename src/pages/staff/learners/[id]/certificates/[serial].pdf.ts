@@ -1,9 +1,7 @@
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
 import { appendAudit } from '../../../../../lib/server/audit.ts';
-import { getBySerial, renderCertificatePdf } from '../../../../../lib/server/certificates/certificates.ts';
-import { getLearner } from '../../../../../lib/server/people/learners.ts';
-import { can } from '../../../../../lib/server/policy.ts';
+import { getBySerial, learnerForCertificates, renderCertificatePdf } from '../../../../../lib/server/certificates/certificates.ts';
+import { pdfAttachment } from '../../../../../lib/server/http/download.ts';
 import { auditActor } from '../../../../../lib/server/people/users.ts';
 
 /**
@@ -15,9 +13,8 @@ export const GET: APIRoute = async ({ locals, params, url }) => {
   const { db, user, config } = locals;
   const notFound = () => new Response('Not found', { status: 404 });
   if (!user) return notFound();
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  const learner = id.success ? getLearner(db, user, id.data) : null;
-  if (!learner || !can(user, 'certificates:issue', { facilityId: learner.facilityId })) return notFound();
+  const learner = learnerForCertificates(db, user, params.id);
+  if (!learner) return notFound();
   const cert = getBySerial(db, String(params.serial ?? ''));
   if (!cert || cert.learnerId !== learner.id) return notFound();
   const pdf = await renderCertificatePdf(db, cert.serial, config.publicOrigin ?? url.origin);
@@ -30,11 +27,5 @@ export const GET: APIRoute = async ({ locals, params, url }) => {
     facilityId: learner.facilityId,
     details: { learnerId: learner.id },
   });
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="${cert.serial}.pdf"`,
-      'Cache-Control': 'no-store',
-    },
-  });
+  return pdfAttachment(pdf, `${cert.serial}.pdf`);
 };
