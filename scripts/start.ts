@@ -12,11 +12,21 @@ import { seedDemoCertificates } from '../src/lib/server/seed/demo-certificates.t
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 import { cleanupH5pOrphans } from '../src/lib/server/h5p/content.ts';
+import { auditKey } from '../src/lib/server/audit.ts';
+import { AuditKeyError } from '../src/lib/server/audit-key.ts';
 
 // TILTS_BUILD_DIR names a prebuilt app to serve as it is (scripts/lib/build.ts).
 if (!process.env.TILTS_BUILD_DIR) ensureBuild();
 const { db, file, dataDir, applied } = openMigrated();
 if (applied.length) console.log(`Database ${file}: applied ${applied.join(', ')}`);
+// Before anything is audited: the audit key is read, made for a new installation, or its absence stops the start.
+try {
+  auditKey(db);
+} catch (e) {
+  if (!(e instanceof AuditKeyError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
 // Course packages: refused ones are listed with file, field and reason; the rest load.
 const report = await syncCourses(db, coursesDir(), dataDir);
 // Folders left by an import that was interrupted (a crash, a power cut): never served, removed here.

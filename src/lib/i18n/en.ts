@@ -485,6 +485,7 @@ export const en = {
   'audit.verify': 'Verify the whole chain',
   'audit.intact': 'The log is intact. Entries: {count}, every link verified.',
   'audit.broken': 'The log is broken at entry #{id}. Entries from there on cannot be trusted. Report this to IT security.',
+  'audit.keyMissing': 'The log cannot be verified: the audit key file is missing or damaged. Report this to IT security; restore keys/audit.key from the backup of the data folder.',
   'audit.action': 'Action',
   'audit.allActions': 'All actions',
   'audit.from': 'From',

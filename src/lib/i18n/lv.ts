@@ -487,6 +487,7 @@ export const lv: Record<MessageKey, string> = {
   'audit.verify': 'Pārbaudīt visu ķēdi',
   'audit.intact': 'Žurnāls ir neskarts: ierakstu skaits — {count}, visas saites pārbaudītas.',
   'audit.broken': 'Žurnāls ir bojāts pie ieraksta #{id}. Sākot no tā, ierakstiem nevar uzticēties. Ziņojiet par to IT drošības dienestam.',
+  'audit.keyMissing': 'Žurnālu nevar pārbaudīt: audita atslēgas fails trūkst vai ir bojāts. Ziņojiet par to IT drošības dienestam; atjaunojiet keys/audit.key no datu mapes rezerves kopijas.',
   'audit.action': 'Darbība',
   'audit.allActions': 'Visas darbības',
   'audit.from': 'No',

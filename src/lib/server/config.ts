@@ -8,6 +8,10 @@ const minutes = (fallback: number) =>
 const envSchema = z.object({
   /** Folder for the database and uploads; created when missing. */
   TILTS_DATA_DIR: z.string().min(1).default('db/data'),
+  /** The audit chain's key file; default keys/audit.key in the data folder (created on a new installation only). */
+  TILTS_AUDIT_KEY_FILE: z.string().min(1).optional(),
+  /** Folder where the server writes a signed audit checkpoint once a day; off when unset. */
+  TILTS_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   /** Folder of course packages (courses/<id>/course.yaml …), loaded at start. */
   TILTS_COURSES_DIR: z.string().min(1).default('courses'),
   /** Idle minutes before a learner is signed out (kiosk terminals). */
@@ -34,6 +38,10 @@ const envSchema = z.object({
 export interface Config {
   dataDir: string;
   databaseFile: string;
+  /** Absolute path of the audit key file when TILTS_AUDIT_KEY_FILE is set; null: keys/audit.key beside the database. */
+  auditKeyFile: string | null;
+  /** Absolute folder for the daily audit checkpoint, or null (off). */
+  auditCheckpointDir: string | null;
   coursesDir: string;
   idleMs: { learner: number; staff: number };
   sessionMaxMs: number;
@@ -59,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     dataDir,
     databaseFile: path.join(dataDir, 'tilts.db'),
+    auditKeyFile: e.TILTS_AUDIT_KEY_FILE ? path.resolve(e.TILTS_AUDIT_KEY_FILE) : null,
+    auditCheckpointDir: e.TILTS_AUDIT_CHECKPOINT_DIR ? path.resolve(e.TILTS_AUDIT_CHECKPOINT_DIR) : null,
     coursesDir: path.resolve(e.TILTS_COURSES_DIR),
     idleMs: {
       learner: e.TILTS_IDLE_MINUTES_LEARNER * 60_000,

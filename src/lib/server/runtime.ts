@@ -2,6 +2,8 @@ import { loadConfig, type Config } from './config.ts';
 import { deleteExpiredSessions } from './session.ts';
 import { openDatabase, type Db } from './db.ts';
 import { FLUSH_INTERVAL_MS, TimeOnTask } from './learning/time-on-task.ts';
+import { auditKey } from './audit.ts';
+import { startDailyCheckpoints } from './audit-checkpoint-files.ts';
 
 /**
  * The composition root of the running server: configuration and the one
@@ -22,6 +24,9 @@ export function getRuntime(): Runtime {
   if (runtime) return runtime;
   const config = loadConfig();
   const db = openDatabase(config.databaseFile);
+  // The audit key is read once here (scripts/start.ts already made or refused it); a missing one stops the request loudly.
+  auditKey(db);
+  if (config.auditCheckpointDir) startDailyCheckpoints(db, config.auditCheckpointDir);
   const timeOnTask = new TimeOnTask();
   const sweep = setInterval(() => deleteExpiredSessions(db, config), 10 * 60_000);
   sweep.unref();
