@@ -73,6 +73,7 @@ export function auditKey(db: Db): AuditKey {
 }
 
 function createKey(db: Db, file: string): AuditKey {
+  const outer = db.inTransaction;
   const create = (): AuditKey => {
     // Under the write lock: another process may have made the key meanwhile.
     const existing = readAuditKeyFile(file);
@@ -83,7 +84,7 @@ function createKey(db: Db, file: string): AuditKey {
     if (marked || legacyEntryHash(GENESIS_HASH, first) !== first.hash) throw new AuditKeyError('missing', file);
     // An upgrade. The marker must commit with the key file; inside a caller's transaction
     // that may still roll back it cannot, so only a call outside one upgrades.
-    if (db.inTransaction) throw new AuditKeyError('upgradePending', file);
+    if (outer) throw new AuditKeyError('upgradePending', file);
     const key = generateAuditKey(file);
     const legacy = verifyLegacyChain(db);
     insertEntry(db, key, {
@@ -95,7 +96,7 @@ function createKey(db: Db, file: string): AuditKey {
     // neither key nor marker (the next start upgrades again).
     return storeAuditKey(key);
   };
-  return db.inTransaction ? create() : db.transaction(create).immediate();
+  return outer ? create() : db.transaction(create).immediate();
 }
 
 function insertEntry(db: Db, key: AuditKey, input: AuditInput, now = new Date()): AuditEntry {
