@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { GENESIS_HASH, legacyEntryHash, type AuditRow } from '../../src/lib/server/audit-hash.ts';
 
@@ -43,4 +45,10 @@ export function deleteNewest(db: Database.Database, n: number): number[] {
   const ids = db.prepare('SELECT id FROM audit_log ORDER BY id DESC LIMIT ?').pluck().all(n) as number[];
   aroundAuditTriggers(db, () => db.prepare(`DELETE FROM audit_log WHERE id IN (${ids.map(() => '?').join(',')})`).run(...ids));
   return ids;
+}
+
+/** Copies the audit key of one data folder into another (a database copied alone cannot be verified or written to). */
+export function copyAuditKey(fromDataDir: string, toDataDir: string): void {
+  fs.mkdirSync(path.join(toDataDir, 'keys'), { recursive: true, mode: 0o700 });
+  fs.copyFileSync(path.join(fromDataDir, 'keys', 'audit.key'), path.join(toDataDir, 'keys', 'audit.key'));
 }

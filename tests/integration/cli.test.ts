@@ -6,6 +6,7 @@ import { startServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { signedIn } from '../helpers/http.ts';
 import { ACCOUNTS } from '../helpers/accounts.ts';
 import { runNpm } from '../helpers/cli.ts';
+import { copyAuditKey } from '../helpers/audit.ts';
 
 /**
  * The operator's commands, run as the README says (`npm run …`) against
@@ -67,6 +68,7 @@ describe('npm run audit:verify', () => {
     copyDir = newDir();
     const result = await runNpm('db:backup', [path.join(copyDir, 'tilts.db')], { TILTS_DATA_DIR: server.dataDir });
     expect(result.code, result.stderr).toBe(0);
+    copyAuditKey(server.dataDir, copyDir);
   });
 
   test('says the chain is intact on a clean database', async () => {
@@ -156,6 +158,7 @@ describe('npm run roster:import', () => {
     const live = new Database(server.databaseFile, { readonly: true });
     live.prepare('VACUUM INTO ?').run(file);
     live.close();
+    copyAuditKey(server.dataDir, dir);
   });
 
   test('--dry-run reports the sample file row by row and saves nothing (exit 0)', async () => {

@@ -26,12 +26,13 @@ export type AuditKeyProblem = 'missing' | 'invalid' | 'upgradePending';
 
 /** A key that cannot be used; the message is one line naming the file and the variable. */
 export class AuditKeyError extends Error {
-  constructor(
-    readonly code: AuditKeyProblem,
-    readonly file: string,
-  ) {
+  readonly code: AuditKeyProblem;
+  readonly file: string;
+  constructor(code: AuditKeyProblem, file: string) {
     super(auditKeyMessage(code, file));
     this.name = 'AuditKeyError';
+    this.code = code;
+    this.file = file;
   }
 }
 
