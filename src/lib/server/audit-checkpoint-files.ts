@@ -15,7 +15,7 @@ import { formatCheckpoint, signCheckpoint, type AuditCheckpoint } from './audit-
 export type CheckpointWrite =
   | { ok: true; file: string; checkpoint: AuditCheckpoint }
   | { ok: false; code: 'exists'; file: string }
-  | { ok: false; code: 'broken'; verification: ChainVerification };
+  | { ok: false; code: 'broken'; verification: Extract<ChainVerification, { ok: false }> };
 
 /**
  * Writes `text` to `file` through a temporary file in the same folder,
