@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { startServer, tempDir, type TestServer } from '../helpers/server.ts';
-import { signedIn } from '../helpers/http.ts';
+import { signedIn, visibleText } from '../helpers/http.ts';
 import { ACCOUNTS } from '../helpers/accounts.ts';
 import { runNpm } from '../helpers/cli.ts';
 import { copyAuditKey, deleteNewest, forgeAndRechain, aroundAuditTriggers } from '../helpers/audit.ts';
@@ -202,5 +202,25 @@ describe('npm run audit:verify exits 2 on bad usage', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('Usage: npm run audit:verify');
+  });
+});
+
+describe("the admin's audit page", () => {
+  test('says the log is intact, and says so plainly when the key file has gone missing under the running server', async () => {
+    const admin = await signedIn(server.baseUrl, ACCOUNTS.admin);
+    const intact = await admin.post('/admin/audit');
+    expect(intact.status).toBe(200);
+    expect(visibleText(intact.body)).toMatch(/Žurnāls ir neskarts: ierakstu skaits — \d+, visas saites pārbaudītas\./);
+
+    const key = path.join(server.dataDir, 'keys', 'audit.key');
+    const aside = path.join(newDir(), 'audit.key');
+    fs.renameSync(key, aside);
+    try {
+      const missing = await admin.post('/admin/audit');
+      expect(missing.status).toBe(200);
+      expect(visibleText(missing.body)).toContain('Žurnālu nevar pārbaudīt: audita atslēgas fails trūkst vai ir bojāts.');
+    } finally {
+      fs.renameSync(aside, key);
+    }
   });
 });
