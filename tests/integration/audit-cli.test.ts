@@ -6,7 +6,7 @@ import { startServer, tempDir, type TestServer } from '../helpers/server.ts';
 import { signedIn, visibleText } from '../helpers/http.ts';
 import { ACCOUNTS } from '../helpers/accounts.ts';
 import { runNpm } from '../helpers/cli.ts';
-import { copyAuditKey, deleteNewest, forgeAndRechain, aroundAuditTriggers } from '../helpers/audit.ts';
+import { aroundAuditTriggers, copyAuditKey, deleteNewest, forgeAndRechain, rechain } from '../helpers/audit.ts';
 
 /**
  * The operator's audit commands against a real installation: the server
@@ -84,6 +84,27 @@ describe('the server', () => {
     fs.rmSync(path.join(dir, 'keys', 'audit.key'));
     await expect(startServer({ dataDir: dir })).rejects.toThrow(/audit key file .*keys\/audit\.key is missing.*TILTS_AUDIT_KEY_FILE/);
     expect(fs.existsSync(path.join(dir, 'keys', 'audit.key'))).toBe(false);
+  });
+});
+
+describe('an installation from before the keyed chain', () => {
+  test('its first start makes the key and anchors the old entries with a marker; everything verifies', async () => {
+    const dir = copyOfInstallation();
+    // As the old code left it: a plain SHA-256 chain and no key file.
+    const old = attack(dir, (db) => {
+      rechain(db);
+      return db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+    });
+    fs.rmSync(path.join(dir, 'keys'), { recursive: true });
+    const upgraded = await startServer({ dataDir: dir });
+    await upgraded.stop();
+    expect(fs.existsSync(path.join(dir, 'keys', 'audit.key'))).toBe(true);
+    const marker = attack(dir, (db) => db.prepare("SELECT id, details FROM audit_log WHERE action = 'audit.chainKeyed'").all()) as { id: number; details: string }[];
+    expect(marker).toHaveLength(1);
+    expect(JSON.parse(marker[0]!.details)).toMatchObject({ legacyEntries: old, legacyIntact: true });
+    const result = await verify(dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`(the first ${old} from before the keyed chain, anchored by it)`);
   });
 });
 
