@@ -32,9 +32,16 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /**
  * The Content-Security-Policy of everything under /h5p/ (the sandboxed H5P
- * player): our origin only; H5P libraries need inline styles and eval.
+ * player): our origin only; H5P libraries need inline styles and eval. Its
+ * `sandbox` directive gives every document served there an opaque origin,
+ * also when it is opened directly in a tab rather than in the lesson page's
+ * sandboxed frame: a package's script (say in an SVG picture) then has no
+ * cookies, no storage and no same-origin access to the app, and never runs
+ * as the person who opened it.
  */
 export const PLAYER_CSP = [
+  // Scripts only, as the lesson page's <iframe sandbox="allow-scripts">: no same origin, forms, pop-ups, top navigation.
+  'sandbox allow-scripts',
   "default-src 'none'",
   // H5P libraries (e.g. EmbeddedJS) compile templates with eval; the frame is sandboxed, so this cannot reach the learner.
   "script-src 'self' 'unsafe-eval'",
@@ -57,11 +64,14 @@ export const PLAYER_CSP = [
  * Under /h5p/ (the H5P player, see src/lib/server/h5p/player.ts): the
  * player's own CSP, and readable by the sandboxed frame's opaque origin
  * (which is cross-origin to us, so it needs CORS and a cross-origin CORP).
- * No credentials are ever allowed: the frame has none to send.
+ * No credentials are ever allowed: the frame has none to send. Browsers
+ * refuse to show a sandboxed document under an opener policy, so COOP is
+ * unset here (an opaque origin has no one to share a window group with).
  */
 export const PLAYER_HEADERS: Readonly<Record<string, string>> = {
   ...SECURITY_HEADERS,
   'Content-Security-Policy': PLAYER_CSP,
+  'Cross-Origin-Opener-Policy': 'unsafe-none',
   'Cross-Origin-Resource-Policy': 'cross-origin',
   'Access-Control-Allow-Origin': '*',
 };
