@@ -145,8 +145,6 @@ describe('nothing under the player paths can run as the app, even opened directl
       expect(reply.headers.get('content-security-policy'), url).toMatch(SANDBOX);
       expect(reply.headers.get('content-security-policy'), url).not.toMatch(/allow-same-origin/);
       expect(reply.headers.get('x-content-type-options'), url).toBe('nosniff');
-      // A sandboxed document may not be opened under an opener policy (browsers refuse it), and needs none.
-      expect(reply.headers.get('cross-origin-opener-policy'), url).toBe('unsafe-none');
       expect(reply.headers.get('set-cookie'), url).toBeNull();
     }
     const picture = await anonymous().request('GET', `/h5p/play/${grant}/content/images/map.svg`);

@@ -166,6 +166,12 @@ function xmlDeclarationProblem(text: string): string | null {
   return `the encoding "${declaration[3]}"`;
 }
 
+/** A style sheet's own `@charset` rule (which a browser honours when no BOM or header names one) must name UTF-8 too. */
+function cssCharsetProblem(bytes: Buffer): string | null {
+  const rule = /^(?:\uFEFF)?@charset "([^"]*)";/.exec(bytes.toString('utf8', 0, 128));
+  return rule && !UTF8_LABELS.has(rule[1]!.toLowerCase()) ? `the encoding "${rule[1]}"` : null;
+}
+
 /**
  * Null when the file `name` holds what its extension says; otherwise why it
  * does not (an encoding problem of a text file, or `not a PNG file`).
@@ -174,7 +180,7 @@ function xmlDeclarationProblem(text: string): string | null {
 export function fileContentProblem(name: string, bytes: Buffer): { code: 'encoding' | 'mismatch'; reason: string } | null {
   const kind = fileKind(name);
   if ('text' in kind) {
-    const problem = textEncodingProblem(bytes, kind.text === 'xml');
+    const problem = textEncodingProblem(bytes, kind.text === 'xml') ?? (extensionOf(name) === 'css' ? cssCharsetProblem(bytes) : null);
     return problem ? { code: 'encoding', reason: problem } : null;
   }
   if ('sniff' in kind && !kind.sniff(bytes)) return { code: 'mismatch', reason: `not a .${extensionOf(name)} file` };
@@ -201,6 +207,7 @@ export function servedType(name: string, head: Buffer): { contentType: string; d
     return sniffed ? { contentType: sniffed, download: false } : download;
   }
   if (textEncodingProblem(head, kind.text === 'xml', true)) return download;
-  if (extensionOf(name) === 'svg' && !/<svg[\s>/]/.test(head.toString('utf8'))) return download;
+  if (extensionOf(name) === 'css' && cssCharsetProblem(head)) return download;
+  if (extensionOf(name) === 'svg' && !/<(?:[\w.-]+:)?svg[\s>/]/.test(head.toString('utf8'))) return download;
   return { contentType: kind.contentType, download: false };
 }

@@ -64,14 +64,11 @@ export const PLAYER_CSP = [
  * Under /h5p/ (the H5P player, see src/lib/server/h5p/player.ts): the
  * player's own CSP, and readable by the sandboxed frame's opaque origin
  * (which is cross-origin to us, so it needs CORS and a cross-origin CORP).
- * No credentials are ever allowed: the frame has none to send. Browsers
- * refuse to show a sandboxed document under an opener policy, so COOP is
- * unset here (an opaque origin has no one to share a window group with).
+ * No credentials are ever allowed: the frame has none to send.
  */
 export const PLAYER_HEADERS: Readonly<Record<string, string>> = {
   ...SECURITY_HEADERS,
   'Content-Security-Policy': PLAYER_CSP,
-  'Cross-Origin-Opener-Policy': 'unsafe-none',
   'Cross-Origin-Resource-Policy': 'cross-origin',
   'Access-Control-Allow-Origin': '*',
 };
