@@ -774,6 +774,8 @@ export const en = {
   'h5p.zipBomb': 'When unpacked, the package becomes far larger than its size ({detail}). It was refused as unsafe.',
   'h5p.extensionNotAllowed': 'This type of file is not allowed in an H5P package: {detail}.',
   'h5p.svgRefused': 'An SVG picture contains more than drawing ({detail}). Save it as PNG or as a plain SVG.',
+  'h5p.textEncoding': 'A text file of the package is not saved as plain UTF-8 ({detail}). Save it again as UTF-8 and upload the package again.',
+  'h5p.fileTypeMismatch': 'A file of the package does not hold what its name says ({detail}). Save it in the format its name shows, or rename it, and upload the package again.',
   'h5p.h5pJsonMissing': 'The package has no h5p.json file at its top level. Export it again from H5P.',
   'h5p.h5pJsonNotJson': 'The file h5p.json cannot be read: it is not valid JSON ({detail}).',
   'h5p.h5pJsonInvalid': 'The file h5p.json lacks a required field or has a wrong value: {detail}.',

@@ -776,6 +776,8 @@ export const lv: Record<MessageKey, string> = {
   'h5p.zipBomb': 'Atarhivējot pakotne kļūst daudzkārt lielāka par savu izmēru ({detail}). Tā ir noraidīta kā nedroša.',
   'h5p.extensionNotAllowed': 'Šāda veida faili H5P pakotnē nav atļauti: {detail}.',
   'h5p.svgRefused': 'SVG attēlā ir kas vairāk par zīmējumu ({detail}). Saglabājiet to kā PNG vai kā vienkāršu SVG.',
+  'h5p.textEncoding': 'Pakotnes teksta fails nav saglabāts kā vienkāršs UTF-8 teksts ({detail}). Saglabājiet to vēlreiz UTF-8 kodējumā un augšupielādējiet pakotni vēlreiz.',
+  'h5p.fileTypeMismatch': 'Pakotnes faila saturs neatbilst tā nosaukumam ({detail}). Saglabājiet failu tajā formātā, ko rāda nosaukums, vai pārdēvējiet to, un augšupielādējiet pakotni vēlreiz.',
   'h5p.h5pJsonMissing': 'Pakotnes augšējā līmenī nav faila h5p.json. Eksportējiet to no H5P vēlreiz.',
   'h5p.h5pJsonNotJson': 'Failu h5p.json nevar nolasīt: tas nav derīgs JSON ({detail}).',
   'h5p.h5pJsonInvalid': 'Failā h5p.json trūkst obligāta lauka vai ir nepareiza vērtība: {detail}.',
