@@ -7,11 +7,11 @@ import QRCode from 'qrcode';
 import { titleIn, type CertificateContent, type CertificateKind } from './content.ts';
 
 /**
- * The certificate as a PDF: A4 portrait, Noto Sans embedded (subset) so Latvian
+ * The certificate as a PDF: A4 portrait, Noto Sans embedded whole so Latvian
  * and Cyrillic names render everywhere, a vector QR code of the verification
- * address. It draws only what `CertificateContent` holds (plus that address),
- * and the same content gives the same bytes: fixed producer, dates taken from
- * the content, fixed font subset names.
+ * address, a place for the provider's signature and stamp. It draws only what
+ * `CertificateContent` holds (plus that address), and the same content gives
+ * the same bytes: fixed producer, dates taken from the content, fixed font names.
  */
 
 /** The document kind's name, in Latvian and in English. */
@@ -56,9 +56,11 @@ export async function newPdf(meta: { title: string; isoDate: string; author?: st
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
   const { regular, bold } = fonts();
-  // customName: pdf-lib otherwise suffixes subset names with a number, which is the only non-content input.
-  const font = await doc.embedFont(regular, { subset: true, customName: 'TILTSA+NotoSans-Regular', features: { liga: false } });
-  const fontBold = await doc.embedFont(bold, { subset: true, customName: 'TILTSB+NotoSans-Bold', features: { liga: false } });
+  // Whole fonts: the subsets @pdf-lib/fontkit writes are broken (poppler and Chromium's viewer draw
+  // most letters blank, issue 12). Whole, each font adds ~300 KB compressed, so a document is ~0.6 MB.
+  // customName: pdf-lib otherwise suffixes the name with a random number, the only non-content input.
+  const font = await doc.embedFont(regular, { subset: false, customName: 'NotoSans-Regular', features: { liga: false } });
+  const fontBold = await doc.embedFont(bold, { subset: false, customName: 'NotoSans-Bold', features: { liga: false } });
   const date = new Date(`${meta.isoDate}T00:00:00Z`);
   doc.setTitle(meta.title);
   if (meta.author) doc.setAuthor(meta.author);
@@ -71,6 +73,26 @@ export async function newPdf(meta: { title: string; isoDate: string; author?: st
   return { doc, font, fontBold };
 }
 
+/** The frame every page of our documents has: a double rule inside the margin. */
+export function drawFrame(page: PDFPage) {
+  page.drawRectangle({ x: 24, y: 24, width: A4.width - 48, height: A4.height - 48, borderColor: ACCENT, borderWidth: 1.5 });
+  page.drawRectangle({ x: 29, y: 29, width: A4.width - 58, height: A4.height - 58, borderColor: ACCENT, borderWidth: 0.4 });
+}
+
+/** A place for the provider's signature (left) and stamp (right), its labels below; `y` is the signature line. */
+export function drawSignatureAndStamp(page: PDFPage, font: PDFFont, y: number) {
+  const lineEnd = MARGIN + 230;
+  page.drawLine({ start: { x: MARGIN, y }, end: { x: lineEnd, y }, thickness: 0.7, color: INK });
+  page.drawText('Izglītības iestādes vadītājs / Head of the education provider', { x: MARGIN, y: y - 12, size: 8, font, color: MUTED });
+  page.drawText('paraksts, vārds, uzvārds / signature, name', { x: MARGIN, y: y - 23, size: 8, font, color: MUTED });
+  const cx = A4.width - MARGIN - 150;
+  page.drawEllipse({ x: cx, y: y + 8, xScale: 34, yScale: 34, borderColor: MUTED, borderWidth: 0.6, borderDashArray: [2, 2] });
+  const label = 'Z. v.';
+  page.drawText(label, { x: cx - font.widthOfTextAtSize(label, 9) / 2, y: y + 5, size: 9, font, color: MUTED });
+  const under = 'zīmoga vieta / stamp';
+  page.drawText(under, { x: cx - font.widthOfTextAtSize(under, 8) / 2, y: y - 35, size: 8, font, color: MUTED });
+}
+
 /** Renders the certificate; `verificationUrl` is `<origin>/verify/<serial>`. */
 export async function certificatePdf(content: CertificateContent, verificationUrl: string): Promise<Uint8Array> {
   const kindTitle = KIND_TITLES[content.kind];
@@ -78,6 +100,7 @@ export async function certificatePdf(content: CertificateContent, verificationUr
 
   let page = doc.addPage([A4.width, A4.height]);
   const firstPage = page;
+  drawFrame(page);
   // A programme's document lists its courses: the gaps shrink to make room.
   const items = content.items ?? [];
   const gap = (n: number) => (items.length ? Math.round(n * 0.5) : n);
@@ -91,20 +114,23 @@ export async function certificatePdf(content: CertificateContent, verificationUr
     }
   };
 
-  page.drawRectangle({ x: 24, y: 24, width: A4.width - 48, height: A4.height - 48, borderColor: ACCENT, borderWidth: 1.5 });
-  centered(content.issuer, 14, fontBold, ACCENT);
-  y -= gap(56);
-  centered(kindTitle.lv.toUpperCase(), 22, fontBold);
+  // The issuer heads the page: the education provider, never the prison.
+  centered('Izglītības iestāde / Education provider', 8, font, MUTED);
+  centered(content.issuer, 15, fontBold, ACCENT);
+  y -= 10;
+  page.drawLine({ start: { x: A4.width / 2 - 90, y }, end: { x: A4.width / 2 + 90, y }, thickness: 0.8, color: ACCENT });
+  y -= gap(44);
+  centered(kindTitle.lv.toUpperCase(), 24, fontBold);
   centered(kindTitle.en, 13, font, MUTED);
-  y -= gap(40);
+  y -= gap(34);
   centered('Izsniegta / Issued to', 10, font, MUTED);
-  centered(content.holderName, 24, fontBold, INK, 1.5);
-  y -= gap(28);
+  centered(content.holderName, 26, fontBold, INK, 1.5);
+  y -= gap(24);
   centered(content.kind === 'statement' ? 'par programmas daļas apguvi / for the part completed of' : 'par apguvi / for completing', 10, font, MUTED);
   const title = titleIn(content.title, 'lv');
-  centered(title, 16, fontBold);
+  centered(title, 17, fontBold);
   if (content.title.en && content.title.en !== title) centered(content.title.en, 12, font, MUTED);
-  y -= gap(36);
+  y -= gap(30);
 
   const rows: Array<[string, string]> = [
     ['Apjoms / Hours', `${content.hours} stundas / hours`],
@@ -113,43 +139,63 @@ export async function certificatePdf(content: CertificateContent, verificationUr
     ['Izsniegts / Issued on', latvianDate(content.issuedOn)],
     ['Izdevējs / Issuer', content.issuer],
   ];
+  const labelX = MARGIN + 40;
+  const valueX = MARGIN + 200;
   for (const [label, value] of rows) {
-    const lines = wrap(value, font, 12, width - 190);
+    const lines = wrap(value, font, 12, A4.width - MARGIN - 20 - valueX);
     y -= 20;
-    page.drawText(label, { x: MARGIN + 20, y, size: 10, font, color: MUTED });
-    lines.forEach((line, i) => page.drawText(line, { x: MARGIN + 190, y: y - i * 16, size: 12, font, color: INK }));
+    page.drawText(label, { x: labelX, y, size: 10, font, color: MUTED });
+    lines.forEach((line, i) => page.drawText(line, { x: valueX, y: y - i * 16, size: 12, font: i === 0 && label.startsWith('Apjoms') ? fontBold : font, color: INK }));
     y -= (lines.length - 1) * 16;
   }
 
-  // Footer: serial and verification address on the left, QR code on the right (first page).
-  const qrSize = 110;
-  const footerY = MARGIN + 10;
+  // Footer of the first page: serial and verification address on the left, QR code on the right,
+  // and above them the place for the signature and stamp.
+  const qrSize = 100;
+  const footerY = MARGIN + 4;
+  const signatureY = footerY + qrSize + 62;
 
   if (items.length) {
-    // Courses: title, hours, completed on (or how far it got). Continues on a next page when long.
-    const bottom = () => (page === firstPage ? footerY + qrSize + 16 : MARGIN);
+    // Courses: title, hours, completed on (or how far it got); courses outside the programme under
+    // a heading of their own. Continues on a next page when long.
+    const bottom = () => (page === firstPage ? signatureY + 56 : MARGIN);
     const col = { title: MARGIN + 20, hours: MARGIN + width - 190, done: MARGIN + width - 120 };
-    const heading = () => {
+    const heading = (outside: boolean) => {
       y -= 22;
-      page.drawText(content.kind === 'statement' ? 'Apgūtais / What was done' : 'Moduļi / Modules', { x: col.title, y, size: 10, font: fontBold, color: MUTED });
-      page.drawText('Stundas / Hours', { x: col.hours, y, size: 8, font, color: MUTED });
-      page.drawText('Pabeigts / Completed', { x: col.done, y, size: 8, font, color: MUTED });
+      const name = outside
+        ? 'Citas mācības ārpus programmas / Other courses outside the programme'
+        : content.kind === 'statement'
+          ? 'Apgūtais / What was done'
+          : 'Moduļi / Modules';
+      page.drawText(name, { x: col.title, y, size: 10, font: fontBold, color: MUTED });
+      if (!outside) {
+        page.drawText('Stundas / Hours', { x: col.hours, y, size: 8, font, color: MUTED });
+        page.drawText('Pabeigts / Completed', { x: col.done, y, size: 8, font, color: MUTED });
+      }
       y -= 4;
       page.drawLine({ start: { x: col.title, y }, end: { x: MARGIN + width - 10, y }, thickness: 0.5, color: MUTED });
     };
-    heading();
+    let outside = false;
+    y -= 8;
+    heading(false);
     for (const item of items) {
       const lines = wrap(titleIn(item.title, 'lv'), font, 10, col.hours - col.title - 12);
       const done = item.completedOn ? latvianDate(item.completedOn) : `nepabeigts / not completed${item.progressPercent === undefined ? '' : ` (${item.progressPercent} %)`}`;
       const doneLines = wrap(done, font, 9, MARGIN + width - 10 - col.done);
       const height = Math.max(lines.length * 13, doneLines.length * 12) + 4;
-      if (y - height < bottom()) {
+      const newHeading = Boolean(item.outside) && !outside;
+      if (y - height - (newHeading ? 30 : 0) < bottom()) {
         page = doc.addPage([A4.width, A4.height]);
-        page.drawRectangle({ x: 24, y: 24, width: A4.width - 48, height: A4.height - 48, borderColor: ACCENT, borderWidth: 1.5 });
+        drawFrame(page);
         y = A4.height - MARGIN;
         page.drawText(`${content.serial} · ${content.holderName}`, { x: MARGIN, y: y - 10, size: 9, font, color: MUTED });
         y -= 20;
-        heading();
+        heading(outside);
+      }
+      if (newHeading) {
+        outside = true;
+        y -= 6;
+        heading(true);
       }
       y -= 14;
       lines.forEach((line, i) => page.drawText(line, { x: col.title, y: y - i * 13, size: 10, font, color: INK }));
@@ -159,14 +205,17 @@ export async function certificatePdf(content: CertificateContent, verificationUr
     }
   }
 
+  drawSignatureAndStamp(firstPage, font, signatureY);
+  firstPage.drawLine({ start: { x: MARGIN, y: footerY + qrSize + 12 }, end: { x: A4.width - MARGIN, y: footerY + qrSize + 12 }, thickness: 0.4, color: MUTED });
   drawQr(firstPage, verificationUrl, A4.width - MARGIN - qrSize, footerY, qrSize);
   const textWidth = width - qrSize - 20;
-  firstPage.drawText('Sērijas numurs / Serial number', { x: MARGIN, y: footerY + 92, size: 9, font, color: MUTED });
-  firstPage.drawText(content.serial, { x: MARGIN, y: footerY + 74, size: 14, font: fontBold, color: INK });
-  firstPage.drawText('Pārbaudīt / Verify at', { x: MARGIN, y: footerY + 50, size: 9, font, color: MUTED });
+  firstPage.drawText('Sērijas numurs / Serial number', { x: MARGIN, y: footerY + 84, size: 9, font, color: MUTED });
+  firstPage.drawText(content.serial, { x: MARGIN, y: footerY + 64, size: 16, font: fontBold, color: INK });
+  firstPage.drawText('Pārbaudīt / Verify at', { x: MARGIN, y: footerY + 40, size: 9, font, color: MUTED });
   wrap(verificationUrl, font, 10, textWidth).forEach((line, i) =>
-    firstPage.drawText(line, { x: MARGIN, y: footerY + 36 - i * 13, size: 10, font, color: ACCENT }),
+    firstPage.drawText(line, { x: MARGIN, y: footerY + 26 - i * 13, size: 10, font, color: ACCENT }),
   );
+  firstPage.drawText('Elektroniski parakstīts; īstumu pārbaudiet ar QR kodu / Signed electronically; verify it with the QR code', { x: MARGIN, y: footerY - 4, size: 7, font, color: MUTED });
 
   return doc.save();
 }
