@@ -1,17 +1,14 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { titleIn, type CertificateContent, type CertificateKind } from './content.ts';
+import { A4, ACCENT, INK, MARGIN, MUTED, drawFrame, drawSignatureAndStamp, latvianDate, newPdf, wrap } from './pdf-document.ts';
 
 /**
- * The certificate as a PDF: A4 portrait, Noto Sans embedded whole so Latvian
- * and Cyrillic names render everywhere, a vector QR code of the verification
- * address, a place for the provider's signature and stamp. It draws only what
- * `CertificateContent` holds (plus that address), and the same content gives
- * the same bytes: fixed producer, dates taken from the content, fixed font names.
+ * The certificate as a PDF: A4 portrait, the education provider at the top,
+ * Noto Sans embedded (pdf-document.ts) so Latvian and Cyrillic names render
+ * everywhere, a vector QR code of the verification address, a place for the
+ * provider's signature and stamp. It draws only what `CertificateContent`
+ * holds (plus that address), and the same content gives the same bytes.
  */
 
 /** The document kind's name, in Latvian and in English. */
@@ -24,79 +21,10 @@ export const KIND_TITLES: Record<CertificateKind, { lv: string; en: string }> = 
   statement: { lv: 'Sekmju izziņa', en: 'Statement of achievement' },
 };
 
-// Resolved from the installation (as the H5P player is), so a built copy served from elsewhere finds it too.
-const require = createRequire(path.join(process.cwd(), 'package.json'));
-let fontBytes: { regular: Buffer; bold: Buffer } | null = null;
-function fonts() {
-  // Full TTFs (Latin, Latin Extended, Cyrillic, Greek) from the npm package; read once.
-  fontBytes ??= {
-    regular: fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf')),
-    bold: fs.readFileSync(require.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf')),
-  };
-  return fontBytes;
-}
-
-export const A4 = { width: 595.28, height: 841.89 };
-export const MARGIN = 56;
-export const INK = rgb(0.1, 0.1, 0.12);
-export const MUTED = rgb(0.38, 0.38, 0.42);
-export const ACCENT = rgb(0.12, 0.3, 0.5);
-
-/** dd.mm.yyyy, as Latvian documents write dates. */
-export function latvianDate(isoDate: string): string {
-  const [y, m, d] = isoDate.split('-');
-  return `${d}.${m}.${y}`;
-}
-
-/**
- * A new document of ours with Noto Sans embedded (regular and bold) and fixed
- * metadata dated `isoDate`, so the same content gives the same bytes.
- */
-export async function newPdf(meta: { title: string; isoDate: string; author?: string; subject?: string }): Promise<{ doc: PDFDocument; font: PDFFont; fontBold: PDFFont }> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  const { regular, bold } = fonts();
-  // Whole fonts: the subsets @pdf-lib/fontkit writes are broken (poppler and Chromium's viewer draw
-  // most letters blank, issue 12). Whole, each font adds ~300 KB compressed, so a document is ~0.6 MB.
-  // customName: pdf-lib otherwise suffixes the name with a random number, the only non-content input.
-  const font = await doc.embedFont(regular, { subset: false, customName: 'NotoSans-Regular', features: { liga: false } });
-  const fontBold = await doc.embedFont(bold, { subset: false, customName: 'NotoSans-Bold', features: { liga: false } });
-  const date = new Date(`${meta.isoDate}T00:00:00Z`);
-  doc.setTitle(meta.title);
-  if (meta.author) doc.setAuthor(meta.author);
-  if (meta.subject) doc.setSubject(meta.subject);
-  doc.setProducer('Tilts');
-  doc.setCreator('Tilts');
-  doc.setLanguage('lv');
-  doc.setCreationDate(date);
-  doc.setModificationDate(date);
-  return { doc, font, fontBold };
-}
-
-/** The frame every page of our documents has: a double rule inside the margin. */
-export function drawFrame(page: PDFPage) {
-  page.drawRectangle({ x: 24, y: 24, width: A4.width - 48, height: A4.height - 48, borderColor: ACCENT, borderWidth: 1.5 });
-  page.drawRectangle({ x: 29, y: 29, width: A4.width - 58, height: A4.height - 58, borderColor: ACCENT, borderWidth: 0.4 });
-}
-
-/** A place for the provider's signature (left) and stamp (right), its labels below; `y` is the signature line. */
-export function drawSignatureAndStamp(page: PDFPage, font: PDFFont, y: number) {
-  const lineEnd = MARGIN + 230;
-  page.drawLine({ start: { x: MARGIN, y }, end: { x: lineEnd, y }, thickness: 0.7, color: INK });
-  page.drawText('Izglītības iestādes vadītājs / Head of the education provider', { x: MARGIN, y: y - 12, size: 8, font, color: MUTED });
-  page.drawText('paraksts, vārds, uzvārds / signature, name', { x: MARGIN, y: y - 23, size: 8, font, color: MUTED });
-  const cx = A4.width - MARGIN - 150;
-  page.drawEllipse({ x: cx, y: y + 8, xScale: 34, yScale: 34, borderColor: MUTED, borderWidth: 0.6, borderDashArray: [2, 2] });
-  const label = 'Z. v.';
-  page.drawText(label, { x: cx - font.widthOfTextAtSize(label, 9) / 2, y: y + 5, size: 9, font, color: MUTED });
-  const under = 'zīmoga vieta / stamp';
-  page.drawText(under, { x: cx - font.widthOfTextAtSize(under, 8) / 2, y: y - 35, size: 8, font, color: MUTED });
-}
-
 /** Renders the certificate; `verificationUrl` is `<origin>/verify/<serial>`. */
 export async function certificatePdf(content: CertificateContent, verificationUrl: string): Promise<Uint8Array> {
   const kindTitle = KIND_TITLES[content.kind];
-  const { doc, font, fontBold } = await newPdf({ title: `${kindTitle.lv} ${content.serial}`, isoDate: content.issuedOn, author: content.issuer, subject: kindTitle.en });
+  const { doc, font, fontBold, save } = await newPdf({ title: `${kindTitle.lv} ${content.serial}`, isoDate: content.issuedOn, author: content.issuer, subject: kindTitle.en });
 
   let page = doc.addPage([A4.width, A4.height]);
   const firstPage = page;
@@ -217,7 +145,7 @@ export async function certificatePdf(content: CertificateContent, verificationUr
   );
   firstPage.drawText('Elektroniski parakstīts; īstumu pārbaudiet ar QR kodu / Signed electronically; verify it with the QR code', { x: MARGIN, y: footerY - 4, size: 7, font, color: MUTED });
 
-  return doc.save();
+  return save();
 }
 
 /** The QR code as filled squares (runs of dark modules per row), with a quiet zone of white. */
@@ -244,28 +172,4 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
       });
     }
   }
-}
-
-/** Greedy word wrap; a single word wider than the line is broken by characters. */
-export function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
-  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= maxWidth;
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (fits(candidate)) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    line = word;
-    while (!fits(line)) {
-      let cut = line.length - 1;
-      while (cut > 1 && !fits(line.slice(0, cut))) cut--;
-      lines.push(line.slice(0, cut));
-      line = line.slice(cut);
-    }
-  }
-  if (line) lines.push(line);
-  return lines.length ? lines : [''];
 }

@@ -4,7 +4,8 @@ import { getCourse } from '../courses/catalog.ts';
 import { rigaDate } from '../placement/consultations.ts';
 import { titleIn, type CertificateKind, type CertificateTitle } from './content.ts';
 import { holderNameOf } from './certificates.ts';
-import { KIND_TITLES, A4, ACCENT, INK, MARGIN, MUTED, latvianDate, newPdf, wrap } from './pdf.ts';
+import { KIND_TITLES } from './pdf.ts';
+import { A4, ACCENT, INK, MARGIN, MUTED, latvianDate, newPdf, wrap } from './pdf-document.ts';
 
 /**
  * The transcript (sekmju izraksts): every course the learner completed, with
@@ -132,7 +133,7 @@ export async function renderTranscriptPdf(db: Db, learnerId: number, origin: str
 }
 
 export async function transcriptPdf(t: Transcript, verifyAddress: string): Promise<Uint8Array> {
-  const { doc, font, fontBold } = await newPdf({ title: `Sekmju izraksts / Transcript: ${t.holderName}`, isoDate: t.generatedOn });
+  const { doc, font, fontBold, save } = await newPdf({ title: `Sekmju izraksts / Transcript: ${t.holderName}`, isoDate: t.generatedOn });
 
   const width = A4.width - 2 * MARGIN;
   let page: PDFPage = doc.addPage([A4.width, A4.height]);
@@ -211,5 +212,5 @@ export async function transcriptPdf(t: Transcript, verifyAddress: string): Promi
     need(14);
     text(`Dokumentu īstumu var pārbaudīt / Documents can be verified at ${verifyAddress}`, MARGIN, 9, font, MUTED);
   }
-  return doc.save();
+  return save();
 }
