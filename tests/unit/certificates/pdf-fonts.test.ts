@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, type PDFRawStream, type PDFRef } from 'pdf-lib';
 import { describe, expect, test } from 'vitest';
 import { certificatePdf } from '../../../src/lib/server/certificates/pdf.ts';
 import { pruneTrueType } from '../../../src/lib/server/certificates/font-subset.ts';
@@ -28,7 +28,7 @@ async function embeddedFonts(bytes: Uint8Array) {
   for (const [, object] of doc.context.enumerateIndirectObjects()) {
     if (!(object instanceof PDFDict) || object.get(PDFName.of('Subtype')) !== PDFName.of('CIDFontType2')) continue;
     const descriptor = doc.context.lookup(object.get(PDFName.of('FontDescriptor')), PDFDict);
-    const stream = doc.context.lookup(descriptor.get(PDFName.of('FontFile2')) as PDFRef, PDFRawStream);
+    const stream = doc.context.lookup(descriptor.get(PDFName.of('FontFile2')) as PDFRef) as PDFRawStream;
     const widths = doc.context.lookup(object.get(PDFName.of('W')), PDFArray);
     const glyphIds: number[] = [];
     for (let i = 0; i < widths.size(); i += 2) {

@@ -149,7 +149,7 @@ export async function certificatePdf(content: CertificateContent, verificationUr
 }
 
 /** The QR code as filled squares (runs of dark modules per row), with a quiet zone of white. */
-function drawQr(page: PDFPage, text: string, x: number, y: number, size: number) {
+export function drawQr(page: PDFPage, text: string, x: number, y: number, size: number) {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const quiet = 4;
   const cell = size / (modules.size + 2 * quiet);
