@@ -61,7 +61,7 @@ export async function certificatePdf(content: CertificateContent, verificationUr
   y -= gap(30);
 
   const rows: Array<[string, string]> = [
-    ['Apjoms / Hours', `${content.hours} stundas / hours`],
+    [content.kind === 'statement' ? 'Pabeigts apjoms / Hours completed' : 'Apjoms / Hours', `${content.hours} stundas / hours`],
     ...(content.level ? [['Līmenis / Level', content.level] as [string, string]] : []),
     [content.kind === 'statement' ? 'Mācības līdz / Studied until' : 'Pabeigts / Completed on', latvianDate(content.completedOn)],
     ['Izsniegts / Issued on', latvianDate(content.issuedOn)],
@@ -73,7 +73,7 @@ export async function certificatePdf(content: CertificateContent, verificationUr
     const lines = wrap(value, font, 12, A4.width - MARGIN - 20 - valueX);
     y -= 20;
     page.drawText(label, { x: labelX, y, size: 10, font, color: MUTED });
-    lines.forEach((line, i) => page.drawText(line, { x: valueX, y: y - i * 16, size: 12, font: i === 0 && label.startsWith('Apjoms') ? fontBold : font, color: INK }));
+    lines.forEach((line, i) => page.drawText(line, { x: valueX, y: y - i * 16, size: 12, font: i === 0 && label.includes('Hours') ? fontBold : font, color: INK }));
     y -= (lines.length - 1) * 16;
   }
 
