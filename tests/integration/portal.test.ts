@@ -215,7 +215,9 @@ describe('the activation sheet as a PDF', () => {
       const page = await staff.post(`/staff/learners/${learnerId}/portal`, { birthDate: `${birthYear}-04-23` });
       expect(page.status).toBe(200);
       expect(page.body).toContain(`/staff/learners/${learnerId}/activation-sheet.pdf`);
-      return /data-testid="activation-code">([A-Z0-9-]+)</.exec(page.body)![1]!;
+      const code = /data-testid="activation-code"[^>]*>([A-Z0-9-]+)</.exec(page.body)?.[1];
+      expect(code, 'the code on the page').toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+      return code!;
     };
     const code = await issue();
     const sheet = await staff.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code });
