@@ -67,8 +67,8 @@ export async function certificatePdf(content: CertificateContent, verificationUr
     ['Izsniegts / Issued on', latvianDate(content.issuedOn)],
     ['Izdevējs / Issuer', content.issuer],
   ];
-  const labelX = MARGIN + 40;
-  const valueX = MARGIN + 200;
+  const labelX = MARGIN + 20;
+  const valueX = MARGIN + 210;
   for (const [label, value] of rows) {
     const lines = wrap(value, font, 12, A4.width - MARGIN - 20 - valueX);
     y -= 20;
@@ -113,6 +113,7 @@ export async function certificatePdf(content: CertificateContent, verificationUr
       const height = Math.max(lines.length * 13, doneLines.length * 12) + 4;
       const newHeading = Boolean(item.outside) && !outside;
       if (y - height - (newHeading ? 30 : 0) < bottom()) {
+        page.drawText('Turpinājums nākamajā lapā / Continued on the next page', { x: col.title, y: y - 14, size: 8, font, color: MUTED });
         page = doc.addPage([A4.width, A4.height]);
         drawFrame(page);
         y = A4.height - MARGIN;
