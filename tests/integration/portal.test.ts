@@ -205,3 +205,32 @@ describe('activation over HTTP', () => {
     expect(actions).toEqual(expect.arrayContaining(['portal.codeIssued', 'portal.activationFailed', 'portal.activated', 'portal.transcriptDownload']));
   });
 });
+
+describe('the activation sheet as a PDF', () => {
+  test('staff who just issued a code download its sheet; another prison, a wrong code or a replaced one get nothing', async () => {
+    const learnerId = stmt(db, "SELECT l.id FROM learner l JOIN user u ON u.id = l.portal_user_id WHERE u.username = 'raivis.celmins'").pluck().get() as number;
+    const birthYear = stmt(db, 'SELECT birth_year FROM learner WHERE id = ?').pluck().get(learnerId) as number;
+    const staff = await signedIn(server.baseUrl, ACCOUNTS.ievaOzola);
+    const issue = async () => {
+      const page = await staff.post(`/staff/learners/${learnerId}/portal`, { birthDate: `${birthYear}-04-23` });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`/staff/learners/${learnerId}/activation-sheet.pdf`);
+      const code = /data-testid="activation-code"[^>]*>([A-Z0-9-]+)</.exec(page.body)?.[1];
+      expect(code, 'the code on the page').toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+      return code!;
+    };
+    const code = await issue();
+    const sheet = await staff.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code });
+    expect(sheet.status).toBe(200);
+    expect(sheet.headers.get('content-type')).toBe('application/pdf');
+    expect(sheet.headers.get('content-disposition')).toContain('attachment');
+    expect(sheet.headers.get('cache-control')).toBe('no-store');
+    expect(sheet.body.startsWith('%PDF-')).toBe(true);
+
+    const elsewhere = await signedIn(server.baseUrl, ACCOUNTS.marinaPetrova);
+    expect((await elsewhere.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code })).status).toBe(404);
+    expect((await staff.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code: 'K7QM-3XPA-9TWD' })).status).toBe(404);
+    await issue();
+    expect((await staff.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code })).status).toBe(404);
+  });
+});

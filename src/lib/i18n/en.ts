@@ -323,6 +323,7 @@ export const en = {
   'activation.sheetStep2': 'Type the code and your birth date.',
   'activation.sheetStep3': 'Choose a password. Then sign in with your sign-in name and password.',
   'activation.sheetOnce': 'The code works only once. Keep this paper safe and do not give it to anyone.',
+  'activation.sheetPdf': 'Download the sheet as PDF',
   'activation.birthDateRequired': 'Enter the birth date: the person needs it together with the code.',
   'activation.birthYearMismatch': 'This birth date does not match the birth year on record.',
   'activation.birthDateInvalid': 'Enter a real birth date (not in the future).',

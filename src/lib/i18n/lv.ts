@@ -325,6 +325,7 @@ export const lv: Record<MessageKey, string> = {
   'activation.sheetStep2': 'Ierakstiet kodu un savu dzimšanas datumu.',
   'activation.sheetStep3': 'Izvēlieties paroli. Pēc tam ieejiet ar savu lietotājvārdu un paroli.',
   'activation.sheetOnce': 'Kods der tikai vienu reizi. Glabājiet šo lapu drošā vietā un nevienam to nedodiet.',
+  'activation.sheetPdf': 'Lejupielādēt lapu kā PDF',
   'activation.birthDateRequired': 'Ievadiet dzimšanas datumu: cilvēkam tas vajadzīgs kopā ar kodu.',
   'activation.birthYearMismatch': 'Šis dzimšanas datums nesakrīt ar ierakstā esošo dzimšanas gadu.',
   'activation.birthDateInvalid': 'Ievadiet īstu dzimšanas datumu (ne nākotnē).',

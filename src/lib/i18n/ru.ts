@@ -325,6 +325,7 @@ export const ru: Record<MessageKey, string> = {
   'activation.sheetStep2': 'Введите код и свою дату рождения.',
   'activation.sheetStep3': 'Выберите пароль. Затем войдите со своим именем пользователя и паролем.',
   'activation.sheetOnce': 'Код действует только один раз. Храните этот лист в надёжном месте и никому его не отдавайте.',
+  'activation.sheetPdf': 'Скачать лист в формате PDF',
   'activation.birthDateRequired': 'Укажите дату рождения: она нужна человеку вместе с кодом.',
   'activation.birthYearMismatch': 'Эта дата рождения не совпадает с годом рождения в записи.',
   'activation.birthDateInvalid': 'Укажите настоящую дату рождения (не в будущем).',

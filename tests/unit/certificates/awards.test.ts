@@ -12,6 +12,7 @@ import type { Programme, ProgrammeInput } from '../../../src/lib/server/placemen
 import { createCoursesDir, type CoursesDir } from '../../helpers/course-package.ts';
 import { createPrison, type Prison } from '../../helpers/fixture.ts';
 import { enrol, type InstalledCourse } from '../../helpers/learning.ts';
+import { installPackage } from '../../helpers/learning.ts';
 import {
   addConsultation,
   addLearner,
@@ -19,6 +20,7 @@ import {
   auditRows,
   completeCourse,
   installCourse,
+  lessonsOnlyPackage,
   NOW,
   programmeInput,
   type ExtraLearner,
@@ -54,6 +56,14 @@ function enrolled(prog: Programme, name: { givenNames?: string; surname?: string
   if (!r.ok) throw new Error(r.code);
   return l;
 }
+
+/** A lessons-only course with a title of its own (the sample's is the same for every id). */
+function titledCourse(id: string, lv: string): InstalledCourse {
+  const pkg = lessonsOnlyPackage(id);
+  (pkg.manifest as { title: Record<string, string> }).title = { lv, en: lv, ru: lv };
+  return installPackage(p.db, courses.dir, pkg, NOW);
+}
+const firstLesson = (c: InstalledCourse) => c.items.find((i) => i.kind === 'lesson' && i.required)!;
 
 const certificatesOf = (learnerId: number) => listLearnerCertificates(p.db, learnerId).reverse();
 const requests = (learnerId: number) =>
@@ -216,6 +226,41 @@ describe('statements of achievement when a learner leaves', () => {
     expect(text).not.toContain(l.inmateNumber);
   });
 
+  test('a release states the courses taken outside any programme too, once, under their own heading', async () => {
+    const c3 = titledCourse('latviesu-valoda-a2', 'Latviešu valoda A2');
+    const c4 = titledCourse('datorprasmes', 'Datorprasmes');
+    const c5 = titledCourse('finanses', 'Finanšu pratība');
+    const first = programme({ award: 'professional_development' });
+    const second = addProgramme(p.db, p.admin.user, programmeInput(p.facilityA.id, [c5.course.id], { title: 'Finanšu pratība' }));
+    const l = enrolled(first, { givenNames: 'Ilze', surname: 'Ģērmane' });
+    expect(placeLearner(p.db, p.educationStaff.user, l.learnerId, second.id, 'enrol', { now: NOW }).ok).toBe(true);
+    // Outside any programme: one course completed, one begun, one enrolled in and never opened.
+    enrol(p.db, l.learnerId, c3.course.id, NOW);
+    completeCourse(p.db, l.learnerId, c3, NOW);
+    enrol(p.db, l.learnerId, c4.course.id, NOW);
+    markLessonDone(p.db, l.learnerId, c4.course, firstLesson(c4), NOW);
+    const c6 = titledCourse('neatverts', 'Neatvērts kurss');
+    enrol(p.db, l.learnerId, c6.course.id, NOW);
+
+    expect(releaseLearner(p.db, { kind: 'staff', user: p.educationStaff.user }, l.learnerId, {}, LATER).ok).toBe(true);
+    const statements = certificatesOf(l.learnerId).filter((c) => c.kind === 'statement');
+    expect(statements.map((c) => c.programmeId)).toEqual([first.id, second.id]);
+    const outside = contentOf(statements[0]!)!.items!.filter((i) => i.outside);
+    expect(outside).toHaveLength(2);
+    expect(outside).toContainEqual({ title: c3.course.title, hours: c3.course.hours, completedOn: '2026-03-02', outside: true });
+    const begun = outside.find((i) => i.title.lv === 'Datorprasmes');
+    expect(begun).toMatchObject({ completedOn: null, outside: true });
+    expect(begun!.progressPercent).toBeGreaterThan(0);
+    // The programme's hours stay the programme's: nothing of it was completed.
+    expect(statements[0]!.hours).toBe(0);
+    expect(contentOf(statements[1]!)!.items!.some((i) => i.outside)).toBe(false);
+    const text = await pdfText((await renderCertificatePdf(p.db, statements[0]!.serial, 'https://tilts.example'))!);
+    expect(text).toContain('Citas mācības ārpus programmas');
+    expect(text).toContain('Latviešu valoda A2');
+    expect(text).toContain('Datorprasmes');
+    expect(text).not.toContain('Neatvērts kurss');
+  });
+
   test('a transfer issues one too; a learner who only waited for a seat gets none', () => {
     const prog = programme();
     const l = enrolled(prog);
@@ -252,6 +297,45 @@ describe('transcript', () => {
     expect(text).toContain('https://tilts.example/verify');
     expect(text).not.toContain(p.facilityA.name);
     expect(text).not.toContain(l.inmateNumber);
+  });
+
+  test('shows all learning: courses begun with their percentage and hours, and the documents issued with their serials', async () => {
+    const c3 = titledCourse('latviesu-valoda-a2', 'Latviešu valoda A2');
+    const c5 = titledCourse('finanses', 'Finanšu pratība');
+    const prog = programme();
+    const l = enrolled(prog, { givenNames: 'Pēteris', surname: 'Šņepsts' });
+    completeCourse(p.db, l.learnerId, c1, NOW);
+    markLessonDone(p.db, l.learnerId, c2.course, firstLesson(c2), NOW);
+    // Outside the programme: one course begun, one enrolled in and never opened.
+    enrol(p.db, l.learnerId, c3.course.id, NOW);
+    markLessonDone(p.db, l.learnerId, c3.course, firstLesson(c3), NOW);
+    enrol(p.db, l.learnerId, c5.course.id, NOW);
+    // A transfer stops everything; in the new prison the learner takes up the language course again.
+    expect(transferLearner(p.db, { kind: 'staff', user: p.educationStaff.user }, l.learnerId, p.facilityB.id, {}, LATER).ok).toBe(true);
+    enrol(p.db, l.learnerId, c3.course.id, LATER);
+
+    const t = transcriptOf(p.db, l.learnerId, LATER)!;
+    expect(t.courses.map((c) => c.courseId)).toEqual([c1.course.id]);
+    const begun = Object.fromEntries(t.inProgress.map((c) => [c.courseId, c]));
+    expect(Object.keys(begun).sort()).toEqual([c3.course.id, c2.course.id].sort());
+    expect(begun[c2.course.id]).toMatchObject({ state: 'stopped', hours: c2.course.hours, since: '2026-03-02' });
+    expect(begun[c3.course.id]).toMatchObject({ state: 'studying', hours: c3.course.hours, since: '2026-03-02' });
+    for (const c of t.inProgress) {
+      expect(c.percent).toBeGreaterThan(0);
+      expect(c.percent).toBeLessThan(100);
+    }
+    const serials = certificatesOf(l.learnerId).map((c) => c.serial);
+    expect(serials).toHaveLength(2); // the module certificate, and the statement of the transfer
+    expect(t.documents.map((d) => d.serial).sort()).toEqual([...serials].sort());
+
+    const text = (await pdfText((await renderTranscriptPdf(p.db, l.learnerId, 'https://tilts.example', LATER))!)).replace(/\s+/g, ' ');
+    expect(text).toContain('Iesāktie kursi / Courses begun, not completed');
+    expect(text).toContain(`Latviešu valoda A2 ${c3.course.hours} ${begun[c3.course.id]!.percent} %`);
+    expect(text).toContain('mācās / studying');
+    expect(text).toContain('pārtraukts / stopped');
+    expect(text).not.toContain('Finanšu pratība');
+    expect(text).toContain('Izsniegtie dokumenti / Documents issued');
+    for (const serial of serials) expect(text).toContain(serial);
   });
 
   test('an unknown learner has none; a learner with nothing completed gets an honest empty one', async () => {

@@ -7,6 +7,7 @@ import type { PlacementOutcome } from '../placement/placements.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
 import type { CertificateItem, CertificateKind, CertificateTitle } from './content.ts';
+import { outsideProgrammeItems, statementCarriesOutsideCourses } from './learning-record.ts';
 import { holderNameOf, insertCertificate, type Certificate, type CertificateErrorCode, type IssueCertificateInput } from './certificates.ts';
 
 /**
@@ -15,7 +16,8 @@ import { holderNameOf, insertCertificate, type Certificate, type CertificateErro
  * - a completed programme whose award is 'professional_development' also
  *   earns the programme's certificate, listing its modules;
  * - a programme left unfinished (release, transfer) earns a statement of
- *   achievement listing what was done, so no learning is lost.
+ *   achievement listing what was done, so no learning is lost (the first
+ *   such statement also lists the courses taken outside any programme).
  * A programme that asks for approval, or names no education provider yet,
  * puts the document in certificate_request for the education staff instead.
  */
@@ -118,11 +120,13 @@ export function documentInput(db: Db, due: DueDocument, issuer: string | null): 
     const completedOn = c.completed ? completionDate(db, due.learnerId, c.courseId) : null;
     items.push(completedOn ? { title: course.title, hours: course.hours, completedOn } : { title: course.title, hours: course.hours, completedOn: null, progressPercent: c.percent });
   }
+  // Courses outside any programme are learning too: stated once, on the first statement of a release or transfer.
+  if (statementCarriesOutsideCourses(db, due.learnerId, due.placementId!)) items.push(...outsideProgrammeItems(db, due.learnerId));
   return {
     ...base,
     kind: 'statement',
     title: programmeTitle,
-    hours: items.filter((i) => i.completedOn).reduce((sum, i) => sum + i.hours, 0),
+    hours: items.filter((i) => i.completedOn && !i.outside).reduce((sum, i) => sum + i.hours, 0),
     completedOn: rigaDate(new Date(placement.status_at)),
     items,
   };
