@@ -21,8 +21,15 @@ import { edgeFacts, isKnownHost } from '../../src/lib/server/http/proxy.ts';
  * The middleware derives protocol and client address with the same function.
  */
 
-/** Bytes still read (and dropped) after a 413, so the client gets to read the answer before the connection closes. */
-const DRAIN_AFTER_REFUSAL = 1024 * 1024;
+/**
+ * After a refusal the connection is closed, but not at once: closing a socket
+ * whose client is still sending makes the kernel reset it, and the client may
+ * then lose the answer. So the rest of the body is read and dropped ("lingering
+ * close", as nginx does) until the client stops, for at most this long and
+ * this much, and then the connection is cut.
+ */
+const LINGER_MS = 10_000;
+const LINGER_BYTES = 256 * 1024 * 1024;
 
 const FORWARDED = ['x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-for', 'x-forwarded-port', 'forwarded'] as const;
 
@@ -36,18 +43,21 @@ const TEXTS: Record<400 | 413 | 421, string> = {
 function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: 400 | 413 | 421): void {
   const body = `<!doctype html><html lang="lv"><head><meta charset="utf-8"><title>${status} · Tilts</title></head><body><h1>${TEXTS[status]}</h1></body></html>`;
   res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', Connection: 'close' });
+  const socket = req.socket;
+  if (!req.complete) {
+    // Node destroys a `Connection: close` socket once the answer is written; end it (FIN) instead, and linger.
+    socket.destroySoon = () => void socket.end();
+    let drained = 0;
+    const cut = () => socket.destroy();
+    req.on('data', (chunk: Buffer) => {
+      drained += chunk.byteLength;
+      if (drained > LINGER_BYTES) cut();
+    });
+    req.on('end', cut);
+    req.resume();
+    setTimeout(cut, LINGER_MS).unref();
+  }
   res.end(body);
-  if (req.complete) return;
-  // Keep reading (and dropping) a little of the unread body, then cut the connection.
-  let drained = 0;
-  const cut = () => req.socket.destroy();
-  req.on('data', (chunk: Buffer) => {
-    drained += chunk.byteLength;
-    if (drained > DRAIN_AFTER_REFUSAL) cut();
-  });
-  req.on('end', cut);
-  req.resume();
-  setTimeout(cut, 10_000).unref();
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
