@@ -24,12 +24,14 @@ export interface RawRequest {
   /** A string, or a stream of bytes (sent chunked unless headers name a Content-Length). */
   body?: string | Readable;
   agent?: http.Agent | false;
+  /** The client's own address, e.g. 127.0.0.2 to be another machine on loopback. */
+  localAddress?: string;
 }
 
-export function rawRequest({ port, method = 'GET', path, headers = {}, body, agent = false }: RawRequest): Promise<RawReply> {
+export function rawRequest({ port, method = 'GET', path, headers = {}, body, agent = false, localAddress }: RawRequest): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent, localAddress }, (res) => {
       answered = true;
       const socket = res.socket;
       const closed = new Promise<void>((done) => (socket.destroyed ? done() : socket.once('close', () => done())));
