@@ -2,7 +2,7 @@ import os from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../../src/lib/server/config.ts';
 import { bodyLimit, FORM_LIMIT } from '../../../src/lib/server/http/body-limits.ts';
-import { safeNext, sessionCsrfToken } from '../../../src/lib/server/http/cookies.ts';
+import { safeNext, sessionCsrfToken, submittedCsrfToken } from '../../../src/lib/server/http/cookies.ts';
 import { parseHost } from '../../../src/lib/server/http/host.ts';
 import { edgeFacts, isKnownHost, isTrustedProxy } from '../../../src/lib/server/http/proxy.ts';
 import { sessionIdFromToken } from '../../../src/lib/server/session.ts';
@@ -94,4 +94,25 @@ test("a session's CSRF token is neither its cookie nor its stored id", () => {
   expect(sessionCsrfToken(token)).not.toBe(token);
   expect(sessionCsrfToken(token)).not.toContain(sessionIdFromToken(token).slice(0, 10));
   expect(sessionCsrfToken(token)).not.toBe(sessionCsrfToken(token + 'x'));
+});
+
+describe('the CSRF token in a form body', () => {
+  const post = (type: string, body: string) => new Request('http://x/login', { method: 'POST', headers: { 'content-type': type }, body });
+  const token = 't'.repeat(43);
+
+  test('is read from the first field of a urlencoded or multipart form', async () => {
+    expect(await submittedCsrfToken(post('application/x-www-form-urlencoded', `_csrf=${token}&name=${'a'.repeat(50_000)}`))).toBe(token);
+    const multipart = `--b0\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--b0\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\n\r\n${'z'.repeat(50_000)}\r\n--b0--\r\n`;
+    expect(await submittedCsrfToken(post('multipart/form-data; boundary=b0', multipart))).toBe(token);
+  });
+
+  test('is not looked for past the first 8 KB, so the check never parses a whole body', async () => {
+    expect(await submittedCsrfToken(post('application/x-www-form-urlencoded', `name=${'a'.repeat(20_000)}&_csrf=${token}`))).toBeNull();
+  });
+
+  test('the page still reads the whole body after the check', async () => {
+    const request = post('application/x-www-form-urlencoded', `_csrf=${token}&name=${'a'.repeat(50_000)}`);
+    await submittedCsrfToken(request);
+    expect((await request.formData()).get('name')).toHaveLength(50_000);
+  });
 });
