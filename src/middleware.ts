@@ -20,7 +20,7 @@ import {
   tokensMatch,
 } from './lib/server/http/cookies.ts';
 import { formatHost } from './lib/server/http/host.ts';
-import { edgeFacts } from './lib/server/http/proxy.ts';
+import { edgeFacts, isKnownHost } from './lib/server/http/proxy.ts';
 import { t, toLocale } from './lib/i18n/index.ts';
 import { isPublicOriginRequest, publicNotFound, publicOriginGate } from './lib/server/portal/public-origin.ts';
 
@@ -50,7 +50,9 @@ const context = defineMiddleware((ctx, next) => {
     peer = null;
   }
   const facts = edgeFacts({ peer, encrypted: ctx.url.protocol === 'https:', header: (name) => ctx.request.headers.get(name) }, config);
+  // The HTTP server (scripts/lib/edge.ts) refuses these first; repeated here for `astro dev`.
   if (!facts) return new Response('Bad request', { status: 400 });
+  if (!isKnownHost(facts.host, config)) return new Response('Misdirected request', { status: 421 });
   ctx.url.protocol = facts.protocol;
   ctx.url.host = formatHost(facts.host);
   ctx.locals.db = db;
