@@ -58,12 +58,16 @@ class Browser {
   readonly cookies = new Map<string, string>();
   /** Every Set-Cookie line received, as written. */
   readonly setCookies: string[] = [];
-  constructor(
-    readonly address: string,
-    readonly via: 'proxy' | 'direct',
-    readonly host = INTRANET,
-    readonly extraHeaders: Record<string, string> = {},
-  ) {}
+  readonly address: string;
+  readonly via: 'proxy' | 'direct';
+  readonly host: string;
+  readonly extraHeaders: Record<string, string>;
+  constructor(address: string, via: 'proxy' | 'direct', host = INTRANET, extraHeaders: Record<string, string> = {}) {
+    this.address = address;
+    this.via = via;
+    this.host = host;
+    this.extraHeaders = extraHeaders;
+  }
 
   async request(method: 'GET' | 'POST', path: string, body?: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> }): Promise<RawReply> {
     const headers: Record<string, string> = { host: this.host, ...this.extraHeaders, ...body?.headers };
