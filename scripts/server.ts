@@ -3,7 +3,9 @@ import http from 'node:http';
 import path from 'node:path';
 import send from 'send';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.ts';
+import { loadConfig } from '../src/lib/server/config.ts';
 import { serverEntry } from './lib/build.ts';
+import { admit } from './lib/edge.ts';
 
 type AppHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 
@@ -25,15 +27,19 @@ function staticPaths(clientDir: string): Set<string> {
  * Serves the built app. Astro runs in the adapter's middleware mode: this
  * server answers for the files of dist/client (known at start, so a page
  * request costs no file-system lookup) and hands everything else to Astro.
- * Every response, static or not, carries the security headers.
+ * Every response, static or not, carries the security headers. Before
+ * either, the edge checks (scripts/lib/edge.ts) refuse malformed and unknown
+ * hosts and oversized bodies.
  */
 export async function serve({ host, port }: { host: string; port: number }): Promise<http.Server> {
   const entry = serverEntry();
   const { handler } = (await import(entry)) as { handler: AppHandler };
   const clientDir = path.resolve(path.dirname(entry), '..', 'client');
   const files = staticPaths(clientDir);
-  const server = http.createServer((req, res) => {
+  const config = loadConfig();
+  const server = http.createServer(async (req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (!(await admit(req, res, config))) return;
     const pathname = (req.url ?? '/').split('?')[0]!;
     if ((req.method === 'GET' || req.method === 'HEAD') && files.has(pathname)) {
       // Hashed build assets never change; other public files are revalidated.
