@@ -20,6 +20,8 @@ import {
 } from './lib/server/http/cookies.ts';
 import { t, toLocale } from './lib/i18n/index.ts';
 import { isPublicOriginRequest, publicNotFound, publicOriginGate } from './lib/server/portal/public-origin.ts';
+import { isCorruptionError } from './lib/server/storage/database-file.ts';
+import { recordDatabaseCheck } from './lib/server/storage/state.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -29,8 +31,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 const isPlayerPath = (pathname: string) => pathname.startsWith('/h5p/');
 
-/** Fills the locals every page relies on. */
-const context = defineMiddleware((ctx, next) => {
+/** Fills the locals every page relies on; a damaged database page met by any request is reported by /healthz. */
+const context = defineMiddleware(async (ctx, next) => {
   const { db, config, timeOnTask } = getRuntime();
   ctx.locals.db = db;
   ctx.locals.config = config;
@@ -45,7 +47,12 @@ const context = defineMiddleware((ctx, next) => {
   } catch {
     ctx.locals.clientIp = null;
   }
-  return next();
+  try {
+    return await next();
+  } catch (error) {
+    if (isCorruptionError(error)) recordDatabaseCheck(config.databaseFile, 'corrupt');
+    throw error;
+  }
 });
 
 /**

@@ -5,7 +5,13 @@ const minutes = (fallback: number) =>
   z.coerce.number().positive().max(24 * 60).default(fallback);
 
 /** Environment variables read by the server (documented in the README). */
+const PORT_MESSAGE = 'must be a port number from 1 to 65535';
+
 const envSchema = z.object({
+  /** Port to serve on. */
+  PORT: z.coerce.number(PORT_MESSAGE).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65_535, PORT_MESSAGE).default(4321),
+  /** Address to listen on (`0.0.0.0`: every interface). */
+  HOST: z.string().min(1).default('localhost'),
   /** Folder for the database and uploads; created when missing. */
   TILTS_DATA_DIR: z.string().min(1).default('db/data'),
   /** Folder of course packages (courses/<id>/course.yaml …), loaded at start. */
@@ -32,6 +38,8 @@ const envSchema = z.object({
 });
 
 export interface Config {
+  port: number;
+  host: string;
   dataDir: string;
   databaseFile: string;
   coursesDir: string;
@@ -51,12 +59,18 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    // One line, naming each variable with the value it had: the operator sees exactly what to fix.
+    const problems = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `${name}=${JSON.stringify(env[name] ?? '')} ${i.message}`;
+    });
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.TILTS_DATA_DIR);
   return {
+    port: e.PORT,
+    host: e.HOST,
     dataDir,
     databaseFile: path.join(dataDir, 'tilts.db'),
     coursesDir: path.resolve(e.TILTS_COURSES_DIR),
