@@ -2,7 +2,8 @@
 import { loadConfig } from '../src/lib/server/config.ts';
 import { restoreBackup } from '../src/lib/server/backup/restore.ts';
 import { formatSummary } from '../src/lib/server/backup/summary.ts';
-import { exitOnStartupError } from './lib/database.ts';
+import fs from 'node:fs';
+import { exitOnStartupError, MIGRATIONS_DIR } from './lib/database.ts';
 
 const archive = process.argv[2];
 if (!archive) {
@@ -10,7 +11,8 @@ if (!archive) {
   process.exit(2);
 }
 const { dataDir } = await exitOnStartupError('Restore refused', () => loadConfig());
-const result = await restoreBackup(archive, dataDir);
+const newestMigration = Math.max(0, ...fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).map((f) => Number(f.slice(0, 4))));
+const result = await restoreBackup(archive, dataDir, { newestMigration });
 if (!result.ok) {
   console.error(`Restore refused: ${result.message}. Nothing was restored.`);
   process.exit(1);

@@ -236,6 +236,33 @@ describe('restore refuses, leaving nothing behind', () => {
     expect(await refusedInto(text)).toMatch(/not a readable backup archive/);
   });
 
+  test('a well-formed archive whose audit log was edited (checksums made to match)', async () => {
+    // The forger restores a copy, edits an audit entry around the append-only trigger, and archives it anew.
+    const copy = path.join(newDir(), 'copy');
+    expect((await runNpm('db:restore', [archive], { TILTS_DATA_DIR: copy })).code).toBe(0);
+    const db = new Database(path.join(copy, 'tilts.db'));
+    const victim = db.prepare("SELECT id FROM audit_log WHERE action = 'facility.create' ORDER BY id LIMIT 1").pluck().get() as number;
+    const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'").pluck().get() as string;
+    db.exec('DROP TRIGGER audit_log_no_update');
+    db.prepare(`UPDATE audit_log SET details = '{"code":"XXXX"}' WHERE id = ?`).run(victim);
+    db.exec(trigger);
+    db.close();
+    const forged = path.join(newDir(), 'forged.zip');
+    expect((await runNpm('db:backup', [forged], { TILTS_DATA_DIR: copy })).code).toBe(0);
+    expect(await refusedInto(forged)).toContain(`audit log does not verify: audit entry #${victim}`);
+  });
+
+  test('a backup of a newer Tilts (a migration this one does not know)', async () => {
+    const copy = path.join(newDir(), 'copy');
+    expect((await runNpm('db:restore', [archive], { TILTS_DATA_DIR: copy })).code).toBe(0);
+    const db = new Database(path.join(copy, 'tilts.db'));
+    db.prepare('INSERT INTO schema_migration (version, name, applied_at) VALUES (9999, ?, ?)').run('9999_future.sql', new Date().toISOString());
+    db.close();
+    const future = path.join(newDir(), 'future.zip');
+    expect((await runNpm('db:backup', [future], { TILTS_DATA_DIR: copy })).code).toBe(0);
+    expect(await refusedInto(future)).toMatch(/newer Tilts \(database migration 9999; this one knows up to \d+\)/);
+  });
+
   test('a crafted archive whose manifest leads out of the data folder', async () => {
     const manifest = {
       format: 'tilts-backup',

@@ -32,8 +32,13 @@ export type RestoreResult = RestoreDone | { ok: false; message: string };
 
 class Refusal extends Error {}
 
+export interface RestoreOptions {
+  /** The newest migration this Tilts knows: a backup of a newer database is refused (its code would not fit). */
+  newestMigration?: number;
+}
+
 /** Restores `archive` into `dataDir`, which must be missing or empty. */
-export async function restoreBackup(archive: string, dataDir: string): Promise<RestoreResult> {
+export async function restoreBackup(archive: string, dataDir: string, options: RestoreOptions = {}): Promise<RestoreResult> {
   const target = path.resolve(dataDir);
   let staging: string | null = null;
   let zip: yauzl.ZipFile | null = null;
@@ -45,6 +50,9 @@ export async function restoreBackup(archive: string, dataDir: string): Promise<R
     const entries = await listEntries(zip);
     const manifest = await readManifest(zip, entries);
     checkEntriesMatch(entries, manifest);
+    if (options.newestMigration !== undefined && manifest.schemaVersion > options.newestMigration) {
+      throw new Refusal(`this backup comes from a newer Tilts (database migration ${manifest.schemaVersion}; this one knows up to ${options.newestMigration}): restore it with that version or a later one`);
+    }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.restoring-`));
     for (const file of manifest.files) await extract(zip, entries.get(file.path)!, file, staging);
