@@ -13,6 +13,7 @@ import { seedDemoCertificates } from '../src/lib/server/seed/demo-certificates.t
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 import { cleanupH5pOrphans } from '../src/lib/server/h5p/content.ts';
+import { rebuildMissingH5pFiles } from '../src/lib/server/h5p/rebuild.ts';
 
 const CANNOT_START = 'Tilts cannot start';
 
@@ -29,6 +30,10 @@ const report = await syncCourses(db, coursesDir(), dataDir);
 // Folders left by an import that was interrupted (a crash, a power cut): never served, removed here.
 const orphans = cleanupH5pOrphans(db, dataDir);
 if (orphans.length) console.log(`Removed ${orphans.length} unfinished H5P upload folder(s).`);
+// Unpacked H5P files that are gone (a database restored without its data folder) come back from the packages the database keeps.
+const h5p = await rebuildMissingH5pFiles(db, dataDir);
+if (h5p.rebuilt.length) console.log(`Rebuilt ${h5p.rebuilt.length} missing H5P folder(s) from the stored packages.`);
+for (const missing of h5p.missing) console.warn(`H5P files missing and not rebuilt: ${missing}`);
 console.log(`Course packages:\n${formatSyncReport(report)}`);
 let firstAdmin: string | null = null;
 if (isEmpty(db)) {

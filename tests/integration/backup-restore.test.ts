@@ -187,6 +187,23 @@ describe('the restore drill', () => {
   }, 120_000);
 });
 
+test('a database restored without its data folder (an old database-only backup) plays its H5P activity again', async () => {
+  const dir = path.join(newDir(), 'db-only');
+  expect((await runNpm('db:restore', [archive], { TILTS_DATA_DIR: dir })).code).toBe(0);
+  // What the old `db:backup` gave: the database file and nothing else.
+  for (const name of fs.readdirSync(dir)) if (name !== 'tilts.db') fs.rmSync(path.join(dir, name), { recursive: true });
+  const server = await startServer({ dataDir: dir });
+  try {
+    expect(server.output()).toMatch(/Rebuilt 2 missing H5P folder\(s\) from the stored packages/);
+    const player = new Client(server.baseUrl);
+    expect((await player.request('GET', `/h5p/play/${grant}/libraries/${CRAFTED_LIBRARY}-1.0/crafted.js`)).status).toBe(200);
+    const picture = await player.request('GET', `/h5p/play/${grant}/content/images/picture.png`);
+    expect(picture.status).toBe(200);
+  } finally {
+    await server.stop();
+  }
+}, 120_000);
+
 describe('restore refuses, leaving nothing behind', () => {
   /** Runs db:restore of `file` into a new folder `restored` and checks that nothing appeared there or beside it. */
   const refusedInto = async (file: string) => {
