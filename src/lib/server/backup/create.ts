@@ -21,7 +21,7 @@ import { summarizeDatabase, type BackupSummary } from './summary.ts';
  * 3. A manifest with each file's size and SHA-256, hashed from the very bytes
  *    written into the archive.
  * The archive is written under a temporary name beside the target, flushed,
- * and renamed at the end: the target path never holds a partial backup.
+ * and put in place when complete: the target path never holds a partial backup.
  */
 
 export interface BackupDone {
@@ -68,7 +68,7 @@ export async function createBackup(source: BackupSource, target: string, now = n
       files: entries,
     }));
     fsyncPath(partial);
-    fs.renameSync(partial, out);
+    publish(partial, out);
     fsyncPath(path.dirname(out));
     const bytes = fs.statSync(out).size;
     return { ok: true, file: out, bytes, sha256: await hashFile(out), summary: copied.summary, dataFiles: files.length, skipped };
@@ -81,6 +81,24 @@ export async function createBackup(source: BackupSource, target: string, now = n
     fs.rmSync(snapshot, { force: true });
     fs.rmSync(partial, { force: true });
   }
+}
+
+/**
+ * Puts the finished archive at `out` without ever replacing a file that
+ * appeared there meanwhile (another backup to the same name): a hard link
+ * fails when the name exists; file systems without links get a checked rename.
+ */
+function publish(partial: string, out: string): void {
+  try {
+    fs.linkSync(partial, out);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new Refusal(`${out} appeared while the backup ran; choose a new file name`);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+  }
+  if (fs.existsSync(out)) throw new Refusal(`${out} appeared while the backup ran; choose a new file name`);
+  fs.renameSync(partial, out);
 }
 
 /** The consistent copy of the live database, integrity-checked, as one self-contained file. */
