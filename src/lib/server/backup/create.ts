@@ -75,7 +75,9 @@ export async function createBackup(source: BackupSource, target: string, now = n
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, message: error.message };
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOSPC' || code === 'EROFS') return { ok: false, message: (error as Error).message };
+    // A full disk, a missing folder, no permission: said in one line (SQLite's codes for the copy).
+    const plain = ['ENOENT', 'EACCES', 'ENOSPC', 'EROFS', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_READONLY'];
+    if (typeof code === 'string' && (plain.includes(code) || code.startsWith('SQLITE_IOERR'))) return { ok: false, message: `${(error as Error).message} (${code})` };
     throw error;
   } finally {
     fs.rmSync(snapshot, { force: true });
