@@ -23,6 +23,8 @@ import { formatHost } from './lib/server/http/host.ts';
 import { edgeFacts, isKnownHost } from './lib/server/http/proxy.ts';
 import { t, toLocale } from './lib/i18n/index.ts';
 import { isPublicOriginRequest, publicNotFound, publicOriginGate } from './lib/server/portal/public-origin.ts';
+import { isCorruptionError } from './lib/server/storage/database-file.ts';
+import { recordDatabaseCheck } from './lib/server/storage/state.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** No page or endpoint answers any other method (a DELETE on a page must not render it). */
@@ -38,9 +40,10 @@ const isPlayerPath = (pathname: string) => pathname.startsWith('/h5p/');
  * Fills the locals every page relies on. The URL and client address become
  * what the browser used (src/lib/server/http/proxy.ts): behind a trusted
  * proxy its X-Forwarded-Proto/-Host/-For, otherwise the connection's own.
- * Astro.url is the same object as ctx.url, so pages see the same.
+ * Astro.url is the same object as ctx.url, so pages see the same. A damaged
+ * database page met by any request is reported by /healthz.
  */
-const context = defineMiddleware((ctx, next) => {
+const context = defineMiddleware(async (ctx, next) => {
   const { db, config, timeOnTask } = getRuntime();
   if (!METHODS.has(ctx.request.method)) return new Response('Method not allowed', { status: 405, headers: { Allow: 'GET, HEAD, POST' } });
   let peer: string | null = null;
@@ -64,7 +67,12 @@ const context = defineMiddleware((ctx, next) => {
   ctx.locals.terminalId = null;
   ctx.locals.locale = toLocale(ctx.cookies.get(LOCALE_COOKIE)?.value);
   ctx.locals.clientIp = facts.clientIp;
-  return next();
+  try {
+    return await next();
+  } catch (error) {
+    if (isCorruptionError(error)) recordDatabaseCheck(config.databaseFile, 'corrupt');
+    throw error;
+  }
 });
 
 /**

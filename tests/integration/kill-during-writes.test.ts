@@ -151,7 +151,7 @@ test('every acknowledged write survives SIGKILL mid-stream; the database is inta
 
   restarted = await startServer({ dataDir: server.dataDir });
   const health = await fetch(`${restarted.baseUrl}/healthz`);
-  expect(await health.json()).toEqual({ status: 'ok' });
+  expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
   const again = await signedIn(restarted.baseUrl, ACCOUNTS.admin);
   const list = await again.get('/admin/facilities');
   expect(list.body).toContain(ackedFacilities.at(-1)!);

@@ -25,7 +25,13 @@ const minutes = (fallback: number) =>
   z.coerce.number().positive().max(24 * 60).default(fallback);
 
 /** Environment variables read by the server (documented in the README). */
+const PORT_MESSAGE = 'must be a port number from 1 to 65535';
+
 const envSchema = z.object({
+  /** Port to serve on. */
+  PORT: z.coerce.number(PORT_MESSAGE).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65_535, PORT_MESSAGE).default(4321),
+  /** Address to listen on (`0.0.0.0`: every interface). */
+  HOST: z.string().min(1).default('localhost'),
   /** Folder for the database and uploads; created when missing. */
   TILTS_DATA_DIR: z.string().min(1).default('db/data'),
   /** The audit chain's key file; default keys/audit.key in the data folder (created on a new installation only). */
@@ -65,6 +71,8 @@ const envSchema = z.object({
 });
 
 export interface Config {
+  port: number;
+  host: string;
   dataDir: string;
   databaseFile: string;
   /** Absolute path of the audit key file when TILTS_AUDIT_KEY_FILE is set; null: keys/audit.key beside the database. */
@@ -92,12 +100,18 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    // One line, naming each variable with the value it had: the operator sees exactly what to fix.
+    const problems = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `${name}=${JSON.stringify(env[name] ?? '')} ${i.message}`;
+    });
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.TILTS_DATA_DIR);
   return {
+    port: e.PORT,
+    host: e.HOST,
     dataDir,
     databaseFile: path.join(dataDir, 'tilts.db'),
     auditKeyFile: e.TILTS_AUDIT_KEY_FILE ? path.resolve(e.TILTS_AUDIT_KEY_FILE) : null,
