@@ -24,7 +24,8 @@ import { craftPackage, CRAFTED_LIBRARY, zipFiles } from '../fixtures/h5p/crafted
  */
 
 const PICTURE = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-const KEY = Buffer.from('a key file of the data folder, e.g. keys/audit.key\n');
+/** The live installation's audit key (keys/audit.key, made at its first start): it must travel with the database. */
+let KEY: Buffer;
 
 let live: TestServer;
 let restored: TestServer | null = null;
@@ -50,9 +51,9 @@ beforeAll(async () => {
   );
   if (!stored.ok) throw new Error('the crafted package must import');
   grant = createGrant(liveDb, stored.contentId);
-  // Any other file of the data folder (a key, say) must come back byte for byte, owner-only.
-  fs.mkdirSync(path.join(live.dataDir, 'keys'));
-  fs.writeFileSync(path.join(live.dataDir, 'keys', 'audit.key'), KEY, { mode: 0o600 });
+  // Every file of the data folder (the audit key, say) must come back byte for byte, owner-only.
+  KEY = fs.readFileSync(path.join(live.dataDir, 'keys', 'audit.key'));
+  expect(fs.statSync(path.join(live.dataDir, 'keys', 'audit.key')).mode & 0o777).toBe(0o600);
 });
 afterAll(async () => {
   liveDb?.close();

@@ -30,7 +30,7 @@ const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const envSchema = z.object({
   /** Port to serve on. */
   PORT: z.coerce.number(PORT_MESSAGE).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65_535, PORT_MESSAGE).default(4321),
-  /** Address to listen on (`0.0.0.0`: every interface). */
+  /** Address to listen on (`0.0.0.0`: every interface); a specific one is also an allowed host. */
   HOST: z.string().min(1).default('localhost'),
   /** Folder for the database and uploads; created when missing. */
   TILTS_DATA_DIR: z.string().min(1).default('db/data'),
@@ -58,8 +58,6 @@ const envSchema = z.object({
   TILTS_TRUSTED_PROXIES: list(isAddressOrCidr, 'a comma-separated list of IP addresses or CIDR networks (e.g. 127.0.0.1,10.20.0.0/24)'),
   /** Host names the intranet answers on (besides the public origin's); any other Host gets 421. */
   TILTS_ALLOWED_HOSTS: list((item) => normaliseHostname(item) !== null, 'a comma-separated list of host names or addresses, without scheme or port (e.g. tilts.ievp.lan,10.20.0.5)'),
-  /** The address the server listens on; a specific one is also an allowed host. */
-  HOST: z.string().optional(),
   /** 'true' forces Secure cookies; 'auto' (default) sets them when the request came over TLS. */
   TILTS_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Sign-in posts allowed per client address per minute (a burst of that many, then evenly spread). */

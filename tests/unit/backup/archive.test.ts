@@ -25,7 +25,7 @@ function tmp(): string {
   return dir;
 }
 
-/** A data folder: a migrated database with an audit entry, H5P files, a key, and what must stay behind. */
+/** A data folder: a migrated database with an audit entry (and so its key), H5P files, and what must stay behind. */
 function dataFolder(): TestDb {
   const t = createTestDb();
   cleanups.push(t.cleanup);
@@ -37,7 +37,7 @@ function dataFolder(): TestDb {
   write('h5p/libraries/H5P.Test-1.0.0/library.json', '{}');
   write('h5p/content/1/images/a.png', 'png');
   write('h5p/.tmp/import-7/half-written.js', 'half');
-  write('keys/audit.key', 'key');
+  // keys/audit.key is the real audit key, made by the first appendAudit above.
   return t;
 }
 

@@ -14,6 +14,6 @@ describe('the audit settings', () => {
   });
 
   test.each(['TILTS_AUDIT_KEY_FILE', 'TILTS_AUDIT_CHECKPOINT_DIR'])('an empty %s stops the start naming it', (name) => {
-    expect(() => loadConfig({ [name]: '' })).toThrow(new RegExp(`Invalid configuration:\\n  ${name}: `));
+    expect(() => loadConfig({ [name]: '' })).toThrow(new RegExp(`Invalid configuration:.*${name}=""`));
   });
 });
