@@ -111,8 +111,10 @@ function checkProvider(db: Db, input: ProviderInput, id: number | null): Exclude
   // A provider's name is printed on documents: it must never reveal custody.
   const custody = checkCustody(db, { nameLv: input.nameLv, nameEn: input.nameEn });
   if (custody) return custody;
-  const sameName = stmt(db, 'SELECT id FROM education_provider WHERE lower(name_lv) = lower(?)').pluck().get(input.nameLv) as number | undefined;
-  if (sameName !== undefined && sameName !== id) return { ok: false, code: 'provider.nameTaken' };
+  // SQLite's lower() folds ASCII only: compare Latvian names in Latvian case rules.
+  const key = (name: string) => name.normalize('NFC').toLocaleLowerCase('lv');
+  const names = stmt(db, 'SELECT id, name_lv FROM education_provider').all() as Array<{ id: number; name_lv: string }>;
+  if (names.some((n) => n.id !== id && key(n.name_lv) === key(input.nameLv))) return { ok: false, code: 'provider.nameTaken' };
   const sameNumber = stmt(db, 'SELECT id FROM education_provider WHERE registration_number = ?').pluck().get(input.registrationNumber) as number | undefined;
   if (sameNumber !== undefined && sameNumber !== id) return { ok: false, code: 'provider.registrationNumberTaken' };
   return null;
