@@ -9,6 +9,8 @@ import { ACCOUNTS } from '../../helpers/accounts.ts';
 const lv = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) => text('lv', key, params);
 
 test('the admin adds an education provider (a custody word in its name is refused), and the education staff pick it on a programme', async ({ page, browser, baseURL }) => {
+  // Two people, several pages each checked with axe: generous on a busy machine.
+  test.setTimeout(240_000);
   const tag = Date.now().toString(36).slice(-5);
   const nameLv = `Olaines Tehnikums ${tag}`;
   const registrationNumber = String(Date.now()).slice(-10);
