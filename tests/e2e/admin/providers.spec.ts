@@ -23,7 +23,7 @@ test('the admin adds an education provider (a custody word in its name is refuse
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(lv('nav.providers'));
     // The demo register: schools with their registration numbers; one whose agreement ended is kept, deactivated.
     await expect(page.getByRole('row').filter({ hasText: 'Pieaugušo izglītības centrs “Valoda”' })).toContainText('4360802345');
-    await expect(page.getByRole('row').filter({ hasText: 'Jelgavas Amatu vidusskola' })).toContainText(lv('user.inactive'));
+    await expect(page.getByRole('row').filter({ hasText: 'Jelgavas Amatu vidusskola' })).toContainText(lv('provider.inactive'));
     await checkPage(page, { screenshot: 'admin-providers', zoom: true });
     await page.getByRole('link', { name: lv('provider.new') }).click();
     await expect(page).toHaveURL(/\/admin\/providers\/new$/);
@@ -90,7 +90,8 @@ test('the admin adds an education provider (a custody word in its name is refuse
     const row = page.getByRole('row').filter({ hasText: nameLv });
     await expect(row.getByRole('cell').nth(3)).toHaveText('1');
     await row.getByRole('link', { name: nameLv }).click();
-    await expect(page.getByRole('button', { name: lv('provider.delete') })).toBeDisabled();
+    await expect(page.getByRole('button', { name: lv('provider.delete') })).toHaveCount(0);
+    await expect(page.getByText(lv('provider.inUse'))).toBeVisible();
     await checkPage(page, { screenshot: 'admin-provider-edit' });
   });
 });
