@@ -19,7 +19,7 @@ const LATVIAN = 'Latviešu valoda darbam (A2)';
 const COOK = 'Pavāra palīgs (profesionālā pilnveide)';
 
 test('release issues statements of achievement; staff approve the waiting one, re-issue a corrected one and download the transcript', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   const inmate = `7${String(Date.now()).slice(-5)}`;
   const given = `Kārlis ${inmate.slice(-3)}`;
   const release = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
