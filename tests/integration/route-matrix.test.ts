@@ -136,6 +136,12 @@ const ROWS: Row[] = [
   { file: 'admin/facilities/index.astro', method: 'GET', url: '/admin/facilities', expect: only({ admin: 'page' }) },
   { file: 'admin/facilities/[id].astro', method: 'GET', url: '/admin/facilities/1', expect: only({ admin: 'page' }) },
   { file: 'admin/facilities/[id].astro', method: 'GET', url: '/admin/facilities/999', expect: only({ admin: 'notFound' }) },
+  // The register of education providers: admins only (provider 1 is the demo register's vocational school).
+  { file: 'admin/providers/index.astro', method: 'GET', url: '/admin/providers', expect: only({ admin: 'page' }) },
+  { file: 'admin/providers/new.astro', method: 'GET', url: '/admin/providers/new', expect: only({ admin: 'page' }) },
+  { file: 'admin/providers/[id].astro', method: 'GET', url: '/admin/providers/1', expect: only({ admin: 'page' }) },
+  { file: 'admin/providers/[id].astro', method: 'GET', url: '/admin/providers/99999', expect: only({ admin: 'notFound' }) },
+  { file: 'admin/providers/[id].astro', method: 'GET', url: '/admin/providers/not-a-number', expect: only({ admin: 'notFound' }) },
   { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit', expect: only({ admin: 'page' }) },
   { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit?action=auth&from=2020-01-01', expect: only({ admin: 'page' }) },
   // "Verify the chain" is a POST that changes nothing.

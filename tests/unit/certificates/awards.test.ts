@@ -10,7 +10,7 @@ import { releaseLearner, transferLearner } from '../../../src/lib/server/people/
 import { placeLearner } from '../../../src/lib/server/placement/placements.ts';
 import type { Programme, ProgrammeInput } from '../../../src/lib/server/placement/programmes.ts';
 import { createCoursesDir, type CoursesDir } from '../../helpers/course-package.ts';
-import { createPrison, type Prison } from '../../helpers/fixture.ts';
+import { addProvider, createPrison, type Prison } from '../../helpers/fixture.ts';
 import { enrol, type InstalledCourse } from '../../helpers/learning.ts';
 import { installPackage } from '../../helpers/learning.ts';
 import {
@@ -132,14 +132,15 @@ describe('automatic issuance on completion', () => {
 
   test('a document that cannot be issued (it would name the prison) never undoes the completion: it waits for staff, and the failure is audited', () => {
     const prog = programme();
-    // A provider typed as the prison's name: issuing refuses it.
-    stmt(p.db, 'UPDATE programme SET provider = ? WHERE id = ?').run(p.facilityA.name, prog.id);
+    // A provider carried over from the old free-text field as the prison's name (never checked): issuing refuses it.
+    const carried = addProvider(p.db, `${p.facilityA.name} mācību daļa`);
+    stmt(p.db, 'UPDATE programme SET provider_id = ? WHERE id = ?').run(carried, prog.id);
     const l = enrolled(prog);
     expect(completeCourse(p.db, l.learnerId, c1, NOW)).toBe(true);
     expect(stmt(p.db, 'SELECT count(*) FROM course_completion WHERE learner_id = ?').pluck().get(l.learnerId)).toBe(1);
     expect(certificatesOf(l.learnerId)).toEqual([]);
     expect(requests(l.learnerId)).toEqual([{ kind: 'module', course_id: c1.course.id, reason: 'approval', status: 'pending' }]);
-    expect(auditRows(p.db, 'certificate.autoIssueFailed')).toHaveLength(1);
+    expect(auditRows(p.db, 'certificate.autoIssueFailed').map((a) => a.details.code)).toEqual(['certificate.custodyWord']);
     expect(verifyAuditChain(p.db).ok).toBe(true);
   });
 
@@ -187,16 +188,28 @@ describe('approval by the education staff', () => {
     ]);
   });
 
-  test('a programme without a provider files the documents; approval then needs the issuer typed in', () => {
-    const prog = programme({ provider: null });
+  test('a programme without a provider files the documents; approval then needs a provider chosen from the register', () => {
+    const prog = programme({ providerId: null });
     const l = enrolled(prog);
     completeCourse(p.db, l.learnerId, c1, NOW);
     const [r] = listPendingRequests(p.db, p.educationStaff.user, l.learnerId);
-    expect(r).toMatchObject({ reason: 'noProvider', provider: null });
-    expect(approveRequest(p.db, p.educationStaff.user, r!.id, '  ', LATER)).toEqual({ ok: false, code: 'certificateRequest.issuerRequired' });
-    expect(approveRequest(p.db, p.educationStaff.user, r!.id, p.facilityA.name, LATER)).toEqual({ ok: false, code: 'certificate.namesCustody' });
-    const ok = approveRequest(p.db, p.educationStaff.user, r!.id, 'Jelgavas tehnikums', LATER);
-    expect(ok.ok && ok.certificate.issuer).toBe('Jelgavas tehnikums');
+    expect(r).toMatchObject({ reason: 'noProvider', provider: null, providerId: null });
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, null, LATER)).toEqual({ ok: false, code: 'certificateRequest.issuerRequired' });
+    // No such provider, or one no longer active: refused.
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, 9999, LATER)).toEqual({ ok: false, code: 'provider.unknown' });
+    const closed = addProvider(p.db, 'Slēgtā skola', { active: false });
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, closed, LATER)).toEqual({ ok: false, code: 'provider.unknown' });
+    // A register row that names custody (carried over by the migration, never checked) is refused, naming the word.
+    const custodial = addProvider(p.db, 'Ieslodzījuma vietu pārvaldes mācību centrs');
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, custodial, LATER)).toEqual({
+      ok: false,
+      code: 'certificate.custodyWord',
+      field: 'issuer',
+      word: 'Ieslodzījuma vietu pārvaldes',
+    });
+    const jelgava = addProvider(p.db, 'Jelgavas tehnikums');
+    const ok = approveRequest(p.db, p.educationStaff.user, r!.id, jelgava, LATER);
+    expect(ok.ok && [ok.certificate.issuer, ok.certificate.providerId]).toEqual(['Jelgavas tehnikums', jelgava]);
   });
 });
 

@@ -73,8 +73,9 @@ export function transcriptOf(db: Db, learnerId: number, now = new Date()): Trans
     if (!course) continue;
     const provider = stmt(
       db,
-      `SELECT g.provider FROM placement p JOIN programme g ON g.id = p.programme_id JOIN programme_course pc ON pc.programme_id = g.id AND pc.course_id = ?
-       WHERE p.learner_id = ? AND g.provider IS NOT NULL ORDER BY p.status = 'completed' DESC, p.id DESC LIMIT 1`,
+      `SELECT ep.name_lv FROM placement p JOIN programme g ON g.id = p.programme_id JOIN programme_course pc ON pc.programme_id = g.id AND pc.course_id = ?
+         JOIN education_provider ep ON ep.id = g.provider_id
+       WHERE p.learner_id = ? ORDER BY p.status = 'completed' DESC, p.id DESC LIMIT 1`,
     )
       .pluck()
       .get(c.course_id, learnerId) as string | undefined;
