@@ -46,6 +46,12 @@ try {
   const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
   const isoDay = (d: Date) => d.toISOString().slice(0, 10);
   const learner = (inmateNumber: string) => stmt(db, 'SELECT id FROM learner WHERE inmate_number = ?').pluck().get(inmateNumber) as number;
+  // Issuers come from the demo register of education providers, never free text.
+  const providerId = (nameLv: string) => {
+    const id = stmt(db, 'SELECT id FROM education_provider WHERE name_lv = ?').pluck().get(nameLv) as number | undefined;
+    if (id === undefined) throw new Error(`the demo register has no provider ${nameLv}`);
+    return id;
+  };
   const course = (id: string) => {
     const c = getCourse(db, id);
     if (!c) throw new Error(`the demo course ${id} is missing (is courses/ there?)`);
@@ -80,7 +86,7 @@ try {
       title: { lv: 'Pavāra palīgs (profesionālā pilnveide)', en: 'Cook’s assistant (professional development)' },
       hours: cook.hours + safety.hours,
       level: 'LKI 2',
-      issuer: 'Profesionālās izglītības centrs “Amatu skola”',
+      providerId: providerId('Profesionālās izglītības centrs “Amatu skola”'),
       completedOn: isoDay(daysAgo(3)),
       items: [
         { title: safety.title, hours: safety.hours, completedOn: isoDay(daysAgo(40)) },
@@ -103,7 +109,7 @@ try {
       holderName: 'Дмитрий Кузнецов',
       title: { lv: 'Latviešu valoda darbam (A2)', en: 'Latvian for work (A2)' },
       hours: 0,
-      issuer: 'Pieaugušo izglītības centrs “Valoda”',
+      providerId: providerId('Pieaugušo izglītības centrs “Valoda”'),
       completedOn: isoDay(daysAgo(2)),
       items: [
         { title: language.title, hours: language.hours, completedOn: null, progressPercent: 64 },
@@ -121,7 +127,7 @@ try {
     daysAgo(40).toISOString(),
     JSON.stringify({ demo: true }),
   );
-  issue({ learnerId: first, kind: 'module', courseId: safety.id, holderName: holderNameOf(db, first)!, title: safety.title, hours: safety.hours, issuer: 'Pieaugušo izglītības centrs “Valoda”', completedOn: isoDay(daysAgo(40)) }, daysAgo(39));
+  issue({ learnerId: first, kind: 'module', courseId: safety.id, holderName: holderNameOf(db, first)!, title: safety.title, hours: safety.hours, providerId: providerId('Pieaugušo izglītības centrs “Valoda”'), completedOn: isoDay(daysAgo(40)) }, daysAgo(39));
   for (const item of getCourseItems(db, language.id).filter((i) => i.kind === 'lesson').slice(0, 3)) markLessonDone(db, first, language, item, daysAgo(5));
   write('4-transcript.pdf', await renderTranscriptPdf(db, first, ORIGIN, now));
 
