@@ -1173,6 +1173,7 @@ export const en = {
   'roster.error.released': 'This person has been released. The roster does not bring them back; if they are in custody again, staff decide by hand.',
   'roster.error.notInCustody': 'This learner is not in custody. Change the record by hand.',
   'roster.error.transferRefused': 'The transfer to {code} was refused.',
+  'roster.error.registeredElsewhere': 'This person is registered in another prison. The row is left out: that prison records a transfer.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1175,4 +1175,5 @@ export const lv: Record<MessageKey, string> = {
   'roster.error.released': 'Šī persona ir atbrīvota. Saraksts to neatjauno; ja persona atkal ir ieslodzījumā, darbinieki to izlemj paši.',
   'roster.error.notInCustody': 'Šis izglītojamais nav ieslodzījumā. Mainiet datus ar roku.',
   'roster.error.transferRefused': 'Pārvietošana uz {code} tika noraidīta.',
+  'roster.error.registeredElsewhere': 'Šī persona ir reģistrēta citā cietumā. Rinda netiek importēta: pārvietošanu ieraksta tas cietums.',
 };

@@ -1175,4 +1175,5 @@ export const ru: Record<MessageKey, string> = {
   'roster.error.released': 'Этот человек освобождён. Список не возвращает его обратно; если он снова в заключении, решают сотрудники.',
   'roster.error.notInCustody': 'Этот учащийся не в заключении. Измените данные вручную.',
   'roster.error.transferRefused': 'Перевод в {code} отклонён.',
+  'roster.error.registeredElsewhere': 'Этот человек зарегистрирован в другой тюрьме. Строка не импортируется: перевод оформляет та тюрьма.',
 };

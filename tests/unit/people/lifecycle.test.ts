@@ -149,11 +149,13 @@ describe('transferring a learner', () => {
     expect(lifecycleAudit()[0]!.details).toMatchObject({ closedPlacements: 0, reason: null });
   });
 
-  test('staff of the sending or of the receiving prison may record it; nobody else', () => {
+  test('staff of the sending prison may record it; the receiving prison cannot pull a learner in; nobody else', () => {
     const facilityC = addFacility(p.db, 'JEL', 'Jelgavas cietums');
     const a = () => addLearner(p.db, p.facilityA.id).learnerId;
-    // Receiving prison.
-    expect(code(transferLearner(p.db, staffActor(p.otherEducationStaff.user), a(), p.facilityB.id, {}, later))).toBe('ok');
+    // Receiving prison: refused, nothing moves.
+    const pulled = a();
+    expect(code(transferLearner(p.db, staffActor(p.otherEducationStaff.user), pulled, p.facilityB.id, {}, later))).toBe('auth.forbidden');
+    expect(moves(pulled)).toEqual([]);
     // Neither sending nor receiving.
     const l = a();
     expect(code(transferLearner(p.db, staffActor(p.otherEducationStaff.user), l, facilityC, {}, later))).toBe('auth.forbidden');
@@ -357,7 +359,8 @@ describe('listMoves', () => {
       ),
     )();
     expect(transferLearner(p.db, staffActor(p.educationStaff.user), id, p.facilityB.id, { onDate: '2026-04-01', reason: 'Uz Rīgu' }, later).ok).toBe(true);
-    expect(transferLearner(p.db, staffActor(p.educationStaff.user), id, p.facilityA.id, { onDate: '2026-05-01' }, later).ok).toBe(true);
+    // Back again: recorded by the prison the learner is in now.
+    expect(transferLearner(p.db, staffActor(p.otherEducationStaff.user), id, p.facilityA.id, { onDate: '2026-05-01' }, later).ok).toBe(true);
     expect(releaseLearner(p.db, staffActor(p.educationStaff.user), id, { onDate: '2026-06-01', reason: 'Nosacīti pirms termiņa' }, later).ok).toBe(true);
     expect(listMoves(p.db, id)).toEqual([
       { kind: 'admission', fromFacility: null, toFacility: p.facilityA.name, onDate: '2026-03-02', reason: 'Uzņemts' },

@@ -40,9 +40,10 @@ const actorAudit = (a: LifecycleActor) => (a.kind === 'staff' ? auditActor(a.use
 
 /**
  * Moves a learner in custody to another facility. Staff need `learners:edit`
- * at the old facility (transfers are recorded by the sending prison) or at
- * the new one (the register of the receiving prison). Runs in the caller's
- * transaction when there is one.
+ * at the learner's CURRENT facility: the sending prison records a transfer
+ * (the receiving one cannot pull another prison's learner in; the nightly
+ * register sync runs as the system and may move anyone). Runs in the
+ * caller's transaction when there is one.
  */
 export function transferLearner(
   db: Db,
@@ -55,13 +56,7 @@ export function transferLearner(
   return db.transaction((): LifecycleResult => {
     const learner = learnerRow(db, learnerId);
     if (!learner) return { ok: false, code: 'learner.notFound' };
-    if (
-      actor.kind === 'staff' &&
-      !can(actor.user, 'learners:edit', { facilityId: learner.facility_id }) &&
-      !can(actor.user, 'learners:edit', { facilityId: toFacilityId })
-    ) {
-      return { ok: false, code: 'auth.forbidden' };
-    }
+    if (actor.kind === 'staff' && !can(actor.user, 'learners:edit', { facilityId: learner.facility_id })) return { ok: false, code: 'auth.forbidden' };
     if (learner.status !== 'in_custody') return { ok: false, code: 'lifecycle.notInCustody' };
     if (learner.facility_id === toFacilityId) return { ok: false, code: 'lifecycle.sameFacility' };
     if (!stmt(db, 'SELECT 1 FROM facility WHERE id = ?').get(toFacilityId)) return { ok: false, code: 'lifecycle.facilityNotFound' };
