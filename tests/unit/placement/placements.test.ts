@@ -82,8 +82,8 @@ const enrolOk = (learnerId: number, programmeId: number, now = NOW, actor = staf
   if (!r.ok) throw new Error(`enrol refused: ${r.code}`);
   return r.placement;
 };
-const waitOk = (learnerId: number, programmeId: number, now = NOW, actor = staff) => {
-  const r = placeLearner(p.db, actor, learnerId, programmeId, 'waitlist', { now });
+const waitOk = (learnerId: number, programmeId: number, now = NOW, actor = staff, override?: { reason: string }) => {
+  const r = placeLearner(p.db, actor, learnerId, programmeId, 'waitlist', { now, override });
   if (!r.ok) throw new Error(`waitlist refused: ${r.code}`);
   return r.placement;
 };
@@ -599,7 +599,9 @@ describe('the waiting list', () => {
       cannotFinish: consulted({ release: '2026-05-15' }),
       finishesOnLastDay: consulted({ release: '2026-06-30' }),
     };
-    Object.values(w).forEach((l, i) => waitOk(l.learnerId, g.id, at(i)));
+    // Those who cannot finish wait only when the education staff set that aside (with a reason).
+    const override = { reason: 'Tiesa lems par nosacītu pirmstermiņa atbrīvošanu vēlāk' };
+    Object.values(w).forEach((l, i) => waitOk(l.learnerId, g.id, at(i), staff, l === w.cannotFinish || l === w.cannotFinishRecommended ? override : undefined));
     const order = listWaiting(p.db, g.id).map((x) => x.learnerId);
     expect(order).toEqual(
       [
