@@ -471,6 +471,7 @@ export const en = {
   'learners.resetPin': 'Issue a new PIN',
   'learners.pinResetTitle': 'New PIN issued',
   'learner.inmateNumberTaken': 'A learner with this inmate number already exists.',
+  'learner.admissionInCustody': 'A new learner is always admitted in custody. A release is recorded afterwards on the learner\'s page.',
 
   'facilities.code': 'Code',
   'facilities.name': 'Name',
@@ -753,6 +754,7 @@ export const en = {
   'validation.passwordShort': 'The password must have at least 10 characters.',
   'validation.passwordMismatch': 'The two passwords are not the same.',
   'validation.inmateNumber': 'Use 3–20 letters, digits or dashes.',
+  'validation.personName': 'Use letters, spaces, hyphens, apostrophes and dots only.',
   'validation.pin': 'The PIN is 4 to 8 digits.',
   'validation.date': 'Write the date as YYYY-MM-DD, for example 2027-03-15.',
   'validation.birthYear': 'Write a year between 1920 and 2015.',

@@ -473,6 +473,7 @@ export const lv: Record<MessageKey, string> = {
   'learners.resetPin': 'Izsniegt jaunu PIN kodu',
   'learners.pinResetTitle': 'Jauns PIN kods izsniegts',
   'learner.inmateNumberTaken': 'Izglītojamais ar šo ieslodzītā numuru jau ir reģistrēts.',
+  'learner.admissionInCustody': 'Jaunu izglītojamo vienmēr uzņem ar statusu „Ieslodzījumā“. Atbrīvošanu ieraksta pēc tam izglītojamā lapā.',
 
   'facilities.code': 'Kods',
   'facilities.name': 'Nosaukums',
@@ -755,6 +756,7 @@ export const lv: Record<MessageKey, string> = {
   'validation.passwordShort': 'Parolē jābūt vismaz 10 rakstzīmēm.',
   'validation.passwordMismatch': 'Abas paroles nesakrīt.',
   'validation.inmateNumber': 'Izmantojiet 3–20 rakstzīmes: burtus, ciparus vai defises.',
+  'validation.personName': 'Izmantojiet tikai burtus, atstarpes, defises, apostrofus un punktus.',
   'validation.pin': 'PIN kodā ir 4 līdz 8 cipari.',
   'validation.date': 'Ierakstiet datumu formā GGGG-MM-DD, piemēram, 2027-03-15.',
   'validation.birthYear': 'Ierakstiet gadu no 1920 līdz 2015.',

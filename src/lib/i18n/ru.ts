@@ -473,6 +473,7 @@ export const ru: Record<MessageKey, string> = {
   'learners.resetPin': 'Выдать новый PIN-код',
   'learners.pinResetTitle': 'Новый PIN-код выдан',
   'learner.inmateNumberTaken': 'Учащийся с таким номером заключённого уже есть.',
+  'learner.admissionInCustody': 'Новый учащийся всегда принимается как находящийся в заключении. Освобождение оформляется потом на странице учащегося.',
 
   'facilities.code': 'Код',
   'facilities.name': 'Название',
@@ -755,6 +756,7 @@ export const ru: Record<MessageKey, string> = {
   'validation.passwordShort': 'Пароль должен содержать не менее 10 символов.',
   'validation.passwordMismatch': 'Пароли не совпадают.',
   'validation.inmateNumber': 'Используйте от 3 до 20 символов: буквы, цифры или дефисы.',
+  'validation.personName': 'Используйте только буквы, пробелы, дефисы, апострофы и точки.',
   'validation.pin': 'PIN-код состоит из 4–8 цифр.',
   'validation.date': 'Введите дату в формате ГГГГ-ММ-ДД, например 2027-03-15.',
   'validation.birthYear': 'Введите год от 1920 до 2015.',
