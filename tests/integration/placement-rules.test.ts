@@ -83,7 +83,7 @@ describe('enrolling into a programme the ranked list marks as blocked', () => {
   });
 
   test('a forged override without a reason (or a too short one) is refused', async () => {
-    for (const form of [{ override: '1' }, { override: '1', overrideReason: '   ' }, { override: '1', overrideReason: 'jo tā' }, { override: 'yes', overrideReason: 'Pietiekami garš pamatojums' }]) {
+    for (const form of [{ override: '1' }, { override: '1', overrideReason: '   ' }, { override: '1', overrideReason: 'jo tā' }, { override: 'yes', overrideReason: 'Pietiekami garš pamatojums' }] as Array<Record<string, string>>) {
       const reply = await ieva.post(`/staff/learners/${learnerId}/placement`, { intent: 'enrol', programmeId: String(programmeId), ...form });
       expect(reply.status).toBe(400);
     }
