@@ -65,6 +65,10 @@ export function transferLearner(
     const closed = closePlacementsOfLearner(db, learnerId, 'transferred', { actorId: actorId(actor), reason: options.reason ?? null, facilityId: learner.facility_id }, now);
     // What was done of each programme left unfinished goes on a statement of achievement (issued by the programme's provider).
     awardStatements(db, learnerId, leaving, now);
+    // Courses taken outside any programme go with the learner (recorded, so the move says what continues).
+    const keptCourses = stmt(db, "SELECT course_id FROM enrolment WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled') ORDER BY course_id")
+      .pluck()
+      .all(learnerId) as string[];
     stmt(db, 'UPDATE user SET facility_id = ?, updated_at = ? WHERE id = ?').run(toFacilityId, at, learner.user_id);
     stmt(db, 'UPDATE learner SET updated_at = ? WHERE id = ?').run(at, learnerId);
     stmt(
@@ -79,7 +83,7 @@ export function transferLearner(
         targetType: 'learner',
         targetId: learnerId,
         facilityId: toFacilityId,
-        details: { inmateNumber: learner.inmate_number, from: learner.facility_id, to: toFacilityId, closedPlacements: closed, reason: options.reason ?? null },
+        details: { inmateNumber: learner.inmate_number, from: learner.facility_id, to: toFacilityId, closedPlacements: closed, keptCourses, reason: options.reason ?? null },
       },
       now,
     );

@@ -271,9 +271,12 @@ function endPlacement(
 }
 
 /**
- * Closes every open placement of a learner (a transfer or a release) and
- * their other open course enrolments; progress stays. Returns how many
- * placements were closed. Call inside a transaction.
+ * Closes every open placement of a learner (a transfer or a release) with
+ * what was achieved (the statement of achievement lists it); progress stays.
+ * A release also closes the courses taken outside any programme (intranet
+ * access ends); a transfer keeps them open, since they are not tied to the
+ * old prison: the learner goes on studying them at the new one. Returns how
+ * many placements were closed. Call inside a transaction.
  */
 export function closePlacementsOfLearner(
   db: Db,
@@ -286,7 +289,12 @@ export function closePlacementsOfLearner(
     learnerId,
   ) as Array<{ id: number; learner_id: number; programme_id: number; status: PlacementStatus }>;
   for (const p of open) endPlacement(db, p, to, who.reason, who.actorId, now);
-  stmt(db, "UPDATE enrolment SET status = ?, status_at = ? WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled')").run(to, now.toISOString(), learnerId);
+  const outsideProgrammes = to === 'transferred' ? 'AND placement_id IS NOT NULL' : '';
+  stmt(db, `UPDATE enrolment SET status = ?, status_at = ? WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled') ${outsideProgrammes}`).run(
+    to,
+    now.toISOString(),
+    learnerId,
+  );
   return open.length;
 }
 
