@@ -980,6 +980,7 @@ export const en = {
   'placement.noProgrammes': "No open programmes at this learner's prison.",
   'placement.enrol': "Enrol",
   'placement.toWaitingList': "Put on the waiting list",
+  'placement.overrideOpen': 'Override for this learner…',
   'placement.overrideLabel': 'Override: place the learner although the rules marked ✗ above say no',
   'placement.overrideReason': 'Why (at least {min} characters; recorded with the placement and in the audit log)',
   'placement.overrideRules': 'Education staff may set aside, with a written reason, a missing entry requirement (education, Latvian level, a course to finish first), a programme that cannot be finished before release, and a timetable clash. Never: a programme of another prison, a place the learner already has, a missing career consultation, or a full programme (use the waiting list).',

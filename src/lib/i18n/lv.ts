@@ -982,6 +982,7 @@ export const lv: Record<MessageKey, string> = {
   'placement.noProgrammes': "Šī izglītojamā cietumā nav atvērtu programmu.",
   'placement.enrol': "Uzņemt",
   'placement.toWaitingList': "Ielikt rindā",
+  'placement.overrideOpen': 'Izņēmums šim izglītojamam…',
   'placement.overrideLabel': 'Izņēmums: uzņemt, lai gan augstāk ar ✗ atzīmētie noteikumi to neļauj',
   'placement.overrideReason': 'Kāpēc (vismaz {min} rakstzīmes; tiek ierakstīts pie vietas programmā un audita žurnālā)',
   'placement.overrideRules': 'Izglītības darbinieki ar rakstisku pamatojumu drīkst neievērot neizpildītu prasību (izglītība, latviešu valodas līmenis, iepriekš pabeidzams kurss), to, ka programmu nevar pabeigt līdz atbrīvošanai, un nodarbību laiku pārklāšanos. Nekad: cita cietuma programmu, vietu, kas izglītojamam jau ir, karjeras konsultācijas trūkumu vai pilnu programmu (tad izmantojiet rindu).',
