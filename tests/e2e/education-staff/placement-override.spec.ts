@@ -71,6 +71,8 @@ test('a programme the learner cannot finish before release is enrolled only by a
   await expect(override).toBeVisible();
   await expect(card.getByRole('button', { name: lv('placement.enrol') })).toHaveCount(1);
   await checkPage(page, { screenshot: 'education-staff-placement-override', zoom: true });
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await checkPage(page, { screenshot: 'education-staff-placement-override-1024' });
 
   await override.check();
   const reason = 'Tiesa izskata nosacītu pirmstermiņa atbrīvošanu; turpinās NVA kursos';
