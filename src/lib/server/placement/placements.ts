@@ -289,8 +289,8 @@ export function closePlacementsOfLearner(
     learnerId,
   ) as Array<{ id: number; learner_id: number; programme_id: number; status: PlacementStatus }>;
   for (const p of open) endPlacement(db, p, to, who.reason, who.actorId, now);
-  const outsideProgrammes = to === 'transferred' ? 'AND placement_id IS NOT NULL' : '';
-  stmt(db, `UPDATE enrolment SET status = ?, status_at = ? WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled') ${outsideProgrammes}`).run(
+  const programmeCoursesOnly = to === 'transferred' ? 'AND placement_id IS NOT NULL' : '';
+  stmt(db, `UPDATE enrolment SET status = ?, status_at = ? WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled') ${programmeCoursesOnly}`).run(
     to,
     now.toISOString(),
     learnerId,
@@ -351,7 +351,8 @@ export interface PlaceOptions {
   /**
    * The education staff set aside the overridable blocking reasons (see
    * eligibility.ts) for this learner, with a written reason of at least
-   * OVERRIDE_REASON_MIN characters. Reasons that cannot be overridden still refuse.
+   * OVERRIDE_REASON_MIN characters (kept up to OVERRIDE_REASON_MAX). Reasons
+   * that cannot be overridden still refuse.
    */
   override?: { reason: string } | undefined;
 }
