@@ -142,3 +142,46 @@ describe('a roster row naming another prison’s learner', () => {
     expect(read((db) => db.prepare("SELECT count(*) FROM learner_move WHERE kind = 'transfer'").pluck().get())).toBe(0);
   });
 });
+
+describe('the admission form', () => {
+  const admission = (fields: Record<string, string>) => ({
+    inmateNumber: `A-${String(Date.now()).slice(-7)}`,
+    surname: 'Kalniņš',
+    givenNames: 'Edgars',
+    birthYear: '1985',
+    facilityId: '1',
+    educationLevel: 'basic',
+    latvianLevel: 'B1',
+    expectedReleaseDate: '',
+    preferredLocale: 'lv',
+    ...fields,
+  });
+  const learnersNamed = (inmateNumber: string) => read((db) => db.prepare('SELECT count(*) FROM learner WHERE inmate_number = ?').pluck().get(inmateNumber));
+
+  test('no longer offers a status, and a forged status=released is refused: a new learner is always in custody', async () => {
+    const form = await ieva.get('/staff/learners/new');
+    expect(form.body).not.toContain('name="status"');
+    const fields = admission({ status: 'released' });
+    const reply = await ieva.post('/staff/learners/new', fields);
+    expect(reply.status).toBe(400);
+    expect(visibleText(reply.body)).toContain(lv('learner.admissionInCustody'));
+    expect(learnersNamed(fields.inmateNumber)).toBe(0);
+  });
+
+  test('refuses NUL, bell and right-to-left override characters in names, like the roster does', async () => {
+    for (const surname of [`Kalni${String.fromCharCode(0)}ņš`, `Kalniņš${String.fromCharCode(7)}`, `${String.fromCharCode(0x202e)}šņinlaK`]) {
+      const fields = admission({ surname });
+      const reply = await ieva.post('/staff/learners/new', fields);
+      expect(reply.status).toBe(400);
+      expect(visibleText(reply.body)).toContain(lv('validation.personName'));
+      expect(learnersNamed(fields.inmateNumber)).toBe(0);
+    }
+    const ok = admission({ surname: 'Šķēle-Čakste', givenNames: "Ļena d'Arc" });
+    expect((await ieva.post('/staff/learners/new', ok)).status).toBe(200);
+    expect(read((db) => db.prepare('SELECT surname, given_names, status FROM learner WHERE inmate_number = ?').get(ok.inmateNumber))).toEqual({
+      surname: 'Šķēle-Čakste',
+      given_names: "Ļena d'Arc",
+      status: 'in_custody',
+    });
+  });
+});
