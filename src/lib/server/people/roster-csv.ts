@@ -57,9 +57,9 @@ export const rosterRowSchema = z.object({
     .toUpperCase()
     .min(1, { error: 'roster.error.required' })
     .regex(/^[A-Z0-9-]{3,20}$/, { error: 'roster.error.inmateNumber' }),
-  /** Surname, as in the register (Latvian and Cyrillic letters kept as written). */
+  /** Surname, as in the register: letters of any alphabet, spaces, hyphens, apostrophes, dots (shared/person-name.ts); stored in NFC. */
   surname: name(TEXT_MAX.surname),
-  /** Given names, as in the register. */
+  /** Given names, as in the register, by the same rule. */
   given_names: name(TEXT_MAX.given_names),
   /** Year of birth, 1920–2015; may be empty. */
   birth_year: z
