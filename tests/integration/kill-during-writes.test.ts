@@ -47,6 +47,9 @@ interface LearnerForm {
   fields: Record<string, string>;
 }
 
+/** 12 → "Bc": a number written in letters (names hold no digits). */
+const lettersOf = (n: number) => [...String(n)].map((d, i) => (i === 0 ? 'ABCDEFGHIJ' : 'abcdefghij')[Number(d)]).join('');
+
 function learnerForms(file: string): LearnerForm[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   const rows = db
@@ -62,7 +65,8 @@ function learnerForms(file: string): LearnerForm[] {
     fields: {
       intent: 'update',
       surname: String(r.surname),
-      givenNames: `Labots${r.id}`,
+      // A name of letters only (the person-name rule), different for each learner.
+      givenNames: `Labots ${lettersOf(Number(r.id))}`,
       birthYear: r.birth_year === null ? '' : String(r.birth_year),
       facilityId: String(r.facility_id),
       educationLevel: String(r.education_level),

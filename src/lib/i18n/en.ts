@@ -476,6 +476,7 @@ export const en = {
   'learners.resetPin': 'Issue a new PIN',
   'learners.pinResetTitle': 'New PIN issued',
   'learner.inmateNumberTaken': 'A learner with this inmate number already exists.',
+  'learner.admissionInCustody': 'A new learner is always admitted in custody. A release is recorded afterwards on the learner\'s page.',
 
   'facilities.code': 'Code',
   'facilities.name': 'Name',
@@ -790,6 +791,7 @@ export const en = {
   'validation.passwordShort': 'The password must have at least 10 characters.',
   'validation.passwordMismatch': 'The two passwords are not the same.',
   'validation.inmateNumber': 'Use 3–20 letters, digits or dashes.',
+  'validation.personName': 'Use letters, spaces, hyphens, apostrophes and dots only.',
   'validation.pin': 'The PIN is 4 to 8 digits.',
   'validation.date': 'Write the date as YYYY-MM-DD, for example 2027-03-15.',
   'validation.birthYear': 'Write a year between 1920 and 2015.',
@@ -1017,6 +1019,11 @@ export const en = {
   'placement.noProgrammes': "No open programmes at this learner's prison.",
   'placement.enrol': "Enrol",
   'placement.toWaitingList': "Put on the waiting list",
+  'placement.overrideOpen': 'Override for this learner…',
+  'placement.overrideLabel': 'Override: place the learner although the rules marked ✗ above say no',
+  'placement.overrideReason': 'Why (at least {min} characters; recorded with the placement and in the audit log)',
+  'placement.overrideRules': 'Education staff may set aside, with a written reason, a missing entry requirement (education, Latvian level, a course to finish first), a programme that cannot be finished before release, and a timetable clash. Never: a programme of another prison, a place the learner already has, a missing career consultation, or a full programme (use the waiting list).',
+  'placement.overridden': 'rules set aside: {reason}',
   'placement.history': "Programmes of this learner",
   'placement.noneYet': "None yet.",
   'placement.notFound': "No such programme or place.",
@@ -1029,6 +1036,12 @@ export const en = {
   'placement.already': "The learner is already enrolled or waiting here.",
   'placement.notOpen': "This place has already ended.",
   'placement.reasonRequired': "Write the reason.",
+  'placement.educationMissing': 'The learner does not have the education this programme requires.',
+  'placement.latvianMissing': 'The learner\'s Latvian level is below what this programme requires.',
+  'placement.prerequisiteMissing': 'The learner has not yet finished the course this programme needs first.',
+  'placement.cannotFinish': 'The learner cannot finish this programme before release, and it cannot be continued outside.',
+  'placement.clash': 'The timetable clashes with a programme the learner is enrolled in.',
+  'placement.overrideReasonRequired': 'To set these rules aside, tick “Override” and write why (at least {min} characters).',
   'rank.for': "for",
   'rank.against': "against",
   'rank.recommended': "Recommended by the consultation: {interests}",
@@ -1212,6 +1225,7 @@ export const en = {
   'roster.error.released': 'This person has been released. The roster does not bring them back; if they are in custody again, staff decide by hand.',
   'roster.error.notInCustody': 'This learner is not in custody. Change the record by hand.',
   'roster.error.transferRefused': 'The transfer to {code} was refused.',
+  'roster.error.registeredElsewhere': 'This person is registered in another prison. The row is left out: that prison records a transfer.',
 } as const;
 
 export type MessageKey = keyof typeof en;
