@@ -50,7 +50,7 @@ export function coursesInProgress(db: Db, learnerId: number): CourseInProgress[]
     const course = getCourse(db, e.course_id);
     if (!course) continue;
     const percent = getCourseProgress(db, learnerId, course).percent;
-    if (!e.open && percent === 0) continue;
+    if (percent === 0) continue; // enrolled but never opened: not begun, nothing to state
     out.push({ courseId: course.id, title: course.title, hours: course.hours, percent, state: e.open ? 'studying' : 'stopped', since: rigaDate(new Date(e.since)) });
   }
   return out;
