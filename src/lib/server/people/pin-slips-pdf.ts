@@ -17,7 +17,7 @@ const PAD = 14;
 const CUT = rgb(0.55, 0.55, 0.6);
 
 /** Draws one slip with its top-left corner at (x, top). */
-function drawSlip(page: PDFPage, fonts: { font: PDFFont; bold: PDFFont }, slip: PinSlip, x: number, top: number, width: number): void {
+function drawSlip(page: PDFPage, fonts: { font: PDFFont; bold: PDFFont }, slip: PinSlip, x: number, top: number, width: number, height: number): void {
   const tr = (key: MessageKey) => t(slip.locale, key);
   const inner = width - 2 * PAD;
   let y = top - PAD;
@@ -42,6 +42,8 @@ function drawSlip(page: PDFPage, fonts: { font: PDFFont; bold: PDFFont }, slip: 
   line(tr('pins.slipHow'), 8.5, fonts.font, INK, 1.25);
   y -= 2;
   line(tr('pins.slipSecret'), 8.5, fonts.bold, INK, 1.25);
+  // For staff sorting the cut slips: the prison, small, at the foot.
+  page.drawText(slip.facilityName, { x: x + PAD, y: top - height + PAD, size: 7.5, font: fonts.font, color: MUTED });
 }
 
 /** The slips, eight to an A4 page, in the order given. */
@@ -65,7 +67,7 @@ export async function pinSlipsPdf(slips: readonly PinSlip[], isoDate: string): P
     slips.slice(start, start + perPage).forEach((slip, i) => {
       const x = PAGE_MARGIN + (i % COLUMNS) * width;
       const top = A4.height - PAGE_MARGIN - Math.floor(i / COLUMNS) * height;
-      drawSlip(page, { font, bold: fontBold }, slip, x, top, width);
+      drawSlip(page, { font, bold: fontBold }, slip, x, top, width, height);
     });
   }
   return save();
