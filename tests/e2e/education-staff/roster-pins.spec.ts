@@ -24,6 +24,8 @@ const numbers = (n: number) => {
 
 test(`education staff import a roster, see names and other prisons' rows summarised, print the new learners' PIN slips, and a learner signs in with one${NEEDS_PDFTOTEXT}`, async ({ page, browser, baseURL }) => {
   test.skip(!pdftotextRuns, 'pdftotext missing');
+  // A long story (two people, a download, PIN hashing) on a busy machine.
+  test.setTimeout(240_000);
   const [lvNew, ruNew, ilg1, ilg2, ilg3] = numbers(5);
   const csv = [
     HEADER,
