@@ -76,6 +76,10 @@ for (const [locale, account, facility] of [
     for (const width of [1280, 1024]) {
       await page.setViewportSize({ width, height: 800 });
       await checkPage(page, { screenshot: `education_staff-learners-study-${locale}-${width}` });
+      // Every column, the study column last, is on screen: the list does not scroll sideways.
+      const wrap = page.locator('.table-wrap');
+      const { scrollWidth, clientWidth } = await wrap.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+      expect(scrollWidth, `learner list at ${width} px`).toBeLessThanOrEqual(clientWidth);
     }
 
     await row.getByRole('link', { name: learner.listName }).click();
