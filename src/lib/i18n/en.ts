@@ -1258,7 +1258,6 @@ export const en = {
   'roster.error.facilityCode': 'Write a facility code of 2–6 letters, for example OLA.',
   'roster.error.unknownFacility': 'There is no facility with the code {code}.',
   'roster.error.facilityInactive': 'The facility {code} is closed.',
-  'roster.error.otherFacility': 'The facility {code} is not one of yours. You can import rows of your own facilities only.',
   'roster.error.date': 'Write the date as YYYY-MM-DD, for example 2027-03-15, or leave it empty.',
   'roster.error.educationLevel': 'Use one of: none, primary, basic, secondary, vocational, higher.',
   'roster.error.latvianLevel': 'Use one of: none, A1, A2, B1, B2, C1, C2.',

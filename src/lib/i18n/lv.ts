@@ -1260,7 +1260,6 @@ export const lv: Record<MessageKey, string> = {
   'roster.error.facilityCode': 'Ierakstiet iestādes kodu ar 2–6 burtiem, piemēram, OLA.',
   'roster.error.unknownFacility': 'Nav iestādes ar kodu {code}.',
   'roster.error.facilityInactive': 'Iestāde {code} ir slēgta.',
-  'roster.error.otherFacility': 'Iestāde {code} nav Jūsu. Jūs varat importēt tikai savu iestāžu rindas.',
   'roster.error.date': 'Ierakstiet datumu formā GGGG-MM-DD, piemēram, 2027-03-15, vai atstājiet tukšu.',
   'roster.error.educationLevel': 'Izmantojiet vienu no: none, primary, basic, secondary, vocational, higher.',
   'roster.error.latvianLevel': 'Izmantojiet vienu no: none, A1, A2, B1, B2, C1, C2.',

@@ -1260,7 +1260,6 @@ export const ru: Record<MessageKey, string> = {
   'roster.error.facilityCode': 'Напишите код учреждения из 2–6 букв, например OLA.',
   'roster.error.unknownFacility': 'Нет учреждения с кодом {code}.',
   'roster.error.facilityInactive': 'Учреждение {code} закрыто.',
-  'roster.error.otherFacility': 'Учреждение {code} не Ваше. Вы можете импортировать только строки своих учреждений.',
   'roster.error.date': 'Напишите дату в виде ГГГГ-ММ-ДД, например 2027-03-15, или оставьте пустым.',
   'roster.error.educationLevel': 'Используйте одно из: none, primary, basic, secondary, vocational, higher.',
   'roster.error.latvianLevel': 'Используйте одно из: none, A1, A2, B1, B2, C1, C2.',
