@@ -170,6 +170,8 @@ export async function buildPrison(db: Db): Promise<Prison> {
          VALUES (?, ?, ?, ?, 1990, 'basic', 'B1', '2027-06-30', ?, ?, ?, ?)`,
       ).run(userId, inmateNumber, surname, givenNames, status, portalUserId, NOW, NOW).lastInsertRowid,
     );
+    // They sign in with LEARNER_PIN: they have a PIN (pin-slips.ts).
+    stmt(db, 'UPDATE learner SET pin_issued_at = created_at WHERE id = ?').run(learnerId);
     if (status !== 'in_custody') stmt(db, 'UPDATE user SET active = 0 WHERE id = ?').run(userId);
     return {
       user: { id: userId, role: 'learner', displayName, username: null, facilityId, facilityIds: [facilityId], locale: 'lv', learnerId },

@@ -150,6 +150,17 @@ const ROWS: Row[] = [
   { file: 'staff/learners/new.astro', method: 'GET', url: '/staff/learners/new', expect: only({ admin: 'page', education_staff: 'page' }) },
   // Roster import: admins for every facility, education staff for their own (the rows say which).
   { file: 'staff/roster.astro', method: 'GET', url: '/staff/roster', expect: only({ admin: 'page', education_staff: 'page' }) },
+  // PIN slips for a batch of learners: the batch page reads; the slip endpoint issues (a batch with an unknown or
+  // another prison's learner is refused whole and sent back to the batch page, which says so; the story is in pin-slips.test.ts).
+  { file: 'staff/roster/pins.astro', method: 'GET', url: '/staff/roster/pins?learner=1', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/roster/pins.astro', method: 'GET', url: '/staff/roster/pins?learner=1&learner=35', expect: only({ admin: 'page', education_staff: 'notFound' }) },
+  {
+    file: 'staff/roster/pin-slips.pdf.ts',
+    method: 'POST',
+    url: '/staff/roster/pin-slips.pdf',
+    form: { learner: '99999' },
+    expect: only({ admin: { redirect: '/staff/roster/pins?learner=99999' }, education_staff: { redirect: '/staff/roster/pins?learner=99999' } }),
+  },
   // Documents waiting for approval, one certificate (re-issue), a learner's transcript PDF: staff who issue certificates, in their prison.
   { file: 'staff/certificates/index.astro', method: 'GET', url: '/staff/certificates', expect: only({ admin: 'page', education_staff: 'page' }) },
   { file: 'staff/certificates/[serial].astro', method: 'GET', url: '/staff/certificates/TLT-2026-2222-2222', expect: only({ admin: 'notFound', education_staff: 'notFound' }) },

@@ -54,7 +54,7 @@ describe('a good roster', () => {
   test('admits every row as a learner in custody, with an admission move, no usable PIN, and audits it', async () => {
     const r = report(await importRoster(p.db, system, GOOD, { fileName: 'roster.csv' }));
     expect(r.committed).toBe(true);
-    expect(r.counts).toEqual({ create: 3, update: 0, unchanged: 0, transfer: 0, refused: 0 });
+    expect(r.counts).toEqual({ create: 3, update: 0, unchanged: 0, transfer: 0, refused: 0, elsewhere: 0 });
     expect(r.rows.map((x) => [x.row, x.inmateNumber, x.action])).toEqual([
       [2, '301001', 'create'],
       [3, '301002', 'create'],
@@ -77,7 +77,7 @@ describe('a good roster', () => {
     expect(auditActions(p.db)).toEqual(['learner.create', 'learner.create', 'learner.create', 'roster.import']);
     expect(listAudit(p.db, { action: 'roster.import' }).entries[0]).toMatchObject({
       actorLabel: 'system',
-      details: { file: 'roster.csv', rows: 3, create: 3, update: 0, unchanged: 0, transfer: 0, refused: 0 },
+      details: { file: 'roster.csv', rows: 3, create: 3, update: 0, unchanged: 0, transfer: 0, refused: 0, elsewhere: 0 },
     });
     expect(verifyAuditChain(p.db).ok).toBe(true);
   });
@@ -88,7 +88,7 @@ describe('a good roster', () => {
     const moves = count('SELECT count(*) FROM learner_move');
     const audit = auditActions(p.db).length;
     const again = report(await importRoster(p.db, system, GOOD));
-    expect(again.counts).toEqual({ create: 0, update: 0, unchanged: 3, transfer: 0, refused: 0 });
+    expect(again.counts).toEqual({ create: 0, update: 0, unchanged: 3, transfer: 0, refused: 0, elsewhere: 0 });
     expect(count('SELECT count(*) FROM learner')).toBe(learners);
     expect(count('SELECT count(*) FROM learner_move')).toBe(moves);
     expect(auditActions(p.db).slice(audit)).toEqual(['roster.import']);
@@ -218,7 +218,7 @@ describe('learners already on the platform', () => {
 });
 
 describe('who may import what', () => {
-  test('education staff import the rows of their own prison; rows of another prison are refused with the reason', async () => {
+  test('education staff import the rows of their own prison; rows of another prison are left out and only counted', async () => {
     const r = report(
       await importRoster(
         p.db,
@@ -226,11 +226,15 @@ describe('who may import what', () => {
         csv(row({ inmate_number: '301050' }), row({ inmate_number: '301051', facility_code: 'ILG' }), row({ inmate_number: p.otherLearner.inmateNumber, facility_code: 'ILG' })),
       ),
     );
-    expect(r.rows.map((x) => [x.inmateNumber, x.action, x.errors.map((e) => `${e.field}:${e.reason}`)])).toEqual([
-      ['301050', 'create', []],
-      ['301051', 'refused', ['facility_code:roster.error.otherFacility']],
-      [p.otherLearner.inmateNumber, 'refused', ['facility_code:roster.error.otherFacility']],
+    // The other prison's rows carry nothing about their people: no number, no name, no prison, no learner id.
+    expect(r.rows.map((x) => [x.inmateNumber, x.name, x.facilityName, x.action, x.errors.length])).toEqual([
+      ['301050', 'Jānis Bērziņš', p.facilityA.name, 'create', 0],
+      ['', null, null, 'elsewhere', 0],
+      ['', null, null, 'elsewhere', 0],
     ]);
+    expect(r.rows.filter((x) => x.action === 'elsewhere').every((x) => x.learnerId === null)).toBe(true);
+    expect(r.counts).toMatchObject({ create: 1, refused: 0, elsewhere: 2 });
+    expect(r.rows[0]?.learnerId).toBe(learnerByNumber('301050')?.id);
     expect(learnerByNumber('301051')).toBeUndefined();
     expect(getLearner(p.db, p.admin.user, p.otherLearner.learnerId)?.surname).toBe('Kalniņa');
     expect(listAudit(p.db, { action: 'roster.import' }).entries[0]).toMatchObject({ actorUserId: p.educationStaff.user.id, facilityId: p.facilityA.id });
@@ -254,7 +258,17 @@ describe('another prison\'s learner in the uploader\'s roster', () => {
     for (const r of [report(previewRoster(p.db, staff(), pull())), report(await importRoster(p.db, staff(), pull()))]) {
       // The row says only that the person is registered elsewhere: no status, no changed columns, no names.
       expect(r.rows).toEqual([
-        { row: 2, inmateNumber: p.otherLearner.inmateNumber, action: 'refused', changes: [], errors: [{ field: 'inmate_number', reason: 'roster.error.registeredElsewhere' }] },
+        {
+          row: 2,
+          inmateNumber: p.otherLearner.inmateNumber,
+          // The name is the uploader's own row; nothing from the learner's record, no learner id.
+          name: 'Anna Pārdēvēta',
+          facilityName: null,
+          learnerId: null,
+          action: 'refused',
+          changes: [],
+          errors: [{ field: 'inmate_number', reason: 'roster.error.registeredElsewhere' }],
+        },
       ]);
       expect(r.counts).toMatchObject({ transfer: 0, update: 0, refused: 1 });
     }

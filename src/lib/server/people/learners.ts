@@ -275,6 +275,8 @@ export async function createLearner(
         return { ok: false as const, code: 'learner.inmateNumberTaken' as const, field: 'inmateNumber' as const };
       }
       const id = insertLearner(db, auditActor(actor), input, hash);
+      // Staff see this PIN once and hand it over: the learner has a PIN (see pin-slips.ts).
+      stmt(db, 'UPDATE learner SET pin_issued_at = created_at WHERE id = ?').run(id);
       return { ok: true as const, learner: learnerById(db, id)!, pin };
     })
     .immediate();
@@ -343,11 +345,15 @@ export function updateLearner(
     .immediate();
 }
 
-/** Issues a new PIN (the old one stops working, open sessions end); returned once. */
+/**
+ * Issues a new PIN (the old one stops working, open sessions end); returned
+ * once. `via` names the batch it was part of in the audit entry (pin-slips.ts).
+ */
 export async function resetLearnerPin(
   db: Db,
   actor: SessionUser,
   id: number,
+  options: { via?: 'slips' } = {},
 ): Promise<{ ok: true; pin: string } | { ok: false; code: LearnerError }> {
   const learner = getLearner(db, actor, id);
   if (!learner) return { ok: false, code: 'learner.notFound' };
@@ -358,7 +364,8 @@ export async function resetLearnerPin(
     facilityId: learner.facilityId,
     targetType: 'learner',
     targetId: learner.id,
-  });
+    ...(options.via ? { details: { via: options.via } } : {}),
+  }, (at) => stmt(db, 'UPDATE learner SET pin_issued_at = ? WHERE id = ?').run(at, learner.id));
   return { ok: true, pin };
 }
 

@@ -16,7 +16,7 @@ import { parseRoster, type RosterColumn, type RosterFileError, type RosterLine, 
 /**
  * Admission from the prison register: its roster (roster-csv.ts reads the
  * file) becomes learners. New inmate numbers are admitted (no PIN yet: staff
- * issue one with "new PIN"); known ones are updated; a learner whose
+ * print the new learners' PIN slips, pin-slips.ts); known ones are updated; a learner whose
  * facility changed is transferred (lifecycle.ts). Valid rows are applied in
  * one transaction, refused rows are not, and the same file twice changes
  * nothing the second time. A preview plans without writing.
@@ -24,9 +24,13 @@ import { parseRoster, type RosterColumn, type RosterFileError, type RosterLine, 
 
 export type { RosterProblem, RosterFileError } from './roster-csv.ts';
 
-/** What happens (preview) or happened (import) to one row. */
-export type RosterAction = 'create' | 'update' | 'unchanged' | 'transfer' | 'refused';
-export const ROSTER_ACTIONS = ['create', 'update', 'unchanged', 'transfer', 'refused'] as const satisfies readonly RosterAction[];
+/**
+ * What happens (preview) or happened (import) to one row. 'elsewhere': a row
+ * of another prison, left out without a word about the person (the central
+ * register lists every prison; staff import their own prisons' rows).
+ */
+export type RosterAction = 'create' | 'update' | 'unchanged' | 'transfer' | 'refused' | 'elsewhere';
+export const ROSTER_ACTIONS = ['create', 'update', 'unchanged', 'transfer', 'refused', 'elsewhere'] as const satisfies readonly RosterAction[];
 
 /** Who imports: education staff (their facilities only) or the system (the nightly command, every facility). */
 export type RosterActor = LifecycleActor;
@@ -34,7 +38,14 @@ export type RosterActor = LifecycleActor;
 export interface RosterRowReport {
   /** The row as a spreadsheet numbers it (the header is row 1). */
   row: number;
+  /** Empty for a row of another prison ('elsewhere'): the report carries nothing about its person. */
   inmateNumber: string;
+  /** "Given names Surname" as the row writes them; null when the row has none readable, or is another prison's. */
+  name: string | null;
+  /** The prison the row names (its register name); null when unknown or another prison's. */
+  facilityName: string | null;
+  /** The learner the row is about, once known (existing learners; new ones after the import). */
+  learnerId: number | null;
   action: RosterAction;
   /** The columns whose values change (update, transfer). */
   changes: RosterColumn[];
@@ -80,7 +91,10 @@ interface Plan {
   changes: RosterColumn[];
   errors: RosterProblem[];
   facilityId: number | null;
+  facilityName: string | null;
   existing: ExistingRow | null;
+  /** Set for a created learner by the import. */
+  createdId?: number;
 }
 
 function existingLearner(db: Db, inmateNumber: string): ExistingRow | null {
@@ -94,7 +108,7 @@ function existingLearner(db: Db, inmateNumber: string): ExistingRow | null {
   );
 }
 
-const refuse = (line: RosterLine, errors: RosterProblem[]): Plan => ({ line, action: 'refused', changes: [], errors, facilityId: null, existing: null });
+const refuse = (line: RosterLine, errors: RosterProblem[]): Plan => ({ line, action: 'refused', changes: [], errors, facilityId: null, facilityName: null, existing: null });
 
 /** The facilities whose rows the actor may import, and whose learners they may change or transfer away. */
 interface RosterScope {
@@ -112,9 +126,10 @@ function planLine(db: Db, scope: RosterScope, line: RosterLine): Plan {
   const code = { code: record.facilityCode };
   if (!facility) return refuse(line, [{ field: 'facility_code', reason: 'roster.error.unknownFacility', params: code }]);
   if (!facility.active) return refuse(line, [{ field: 'facility_code', reason: 'roster.error.facilityInactive', params: code }]);
-  if (!inScope(scope.rows, facility.id)) return refuse(line, [{ field: 'facility_code', reason: 'roster.error.otherFacility', params: code }]);
+  if (!inScope(scope.rows, facility.id)) return { line, action: 'elsewhere', changes: [], errors: [], facilityId: null, facilityName: null, existing: null };
   const existing = existingLearner(db, record.inmateNumber);
-  if (!existing) return { line, action: 'create', changes: [], errors: [], facilityId: facility.id, existing: null };
+  const where = { facilityId: facility.id, facilityName: facility.name };
+  if (!existing) return { line, action: 'create', changes: [], errors: [], ...where, existing: null };
   // Another prison's learner: only that prison (or the nightly sync, as the system) may change or transfer
   // them. Checked first, so the row says nothing else about them (not their status, not what differs).
   if (!inScope(scope.learners, existing.facility_id)) return refuse(line, [{ field: 'inmate_number', reason: 'roster.error.registeredElsewhere' }]);
@@ -124,7 +139,7 @@ function planLine(db: Db, scope: RosterScope, line: RosterLine): Plan {
   const changes: RosterColumn[] = COMPARED.filter(([column, key]) => existing[column] !== record[key]).map(([column]) => column);
   if (existing.facility_id !== facility.id) changes.push('facility_code');
   const action: RosterAction = existing.facility_id !== facility.id ? 'transfer' : changes.length ? 'update' : 'unchanged';
-  return { line, action, changes, errors: [], facilityId: facility.id, existing };
+  return { line, action, changes, errors: [], ...where, existing };
 }
 
 function planRoster(db: Db, actor: RosterActor, lines: RosterLine[]): Plan[] {
@@ -141,7 +156,22 @@ function toReport(plans: Plan[], committed: boolean): RosterReport {
   return {
     committed,
     counts,
-    rows: plans.map((p) => ({ row: p.line.row, inmateNumber: p.line.inmateNumber, action: p.action, changes: p.changes, errors: p.errors })),
+    rows: plans.map((p) => {
+      // Another prison's row: its number and its person stay out of the report (and the page, and the log).
+      if (p.action === 'elsewhere') return { row: p.line.row, inmateNumber: '', name: null, facilityName: null, learnerId: null, action: p.action, changes: [], errors: [] };
+      const record = p.line.record;
+      return {
+        row: p.line.row,
+        inmateNumber: p.line.inmateNumber,
+        name: record ? `${record.givenNames} ${record.surname}` : null,
+        facilityName: p.facilityName,
+        // A learner registered in another prison is not named by id to this uploader.
+        learnerId: p.action === 'refused' ? null : (p.createdId ?? p.existing?.id ?? null),
+        action: p.action,
+        changes: p.changes,
+        errors: p.errors,
+      };
+    }),
   };
 }
 
@@ -177,10 +207,10 @@ function updateFields(db: Db, actor: AuditActor, plan: Plan, record: RosterRecor
 /** Applies one planned row; returns the plan as it ended (a transfer the lifecycle refuses refuses the row). */
 function applyPlan(db: Db, actor: RosterActor, plan: Plan, secretHash: string, now: Date): Plan {
   const record = plan.line.record;
-  if (!record || plan.action === 'refused' || plan.action === 'unchanged') return plan;
+  if (!record || plan.action === 'refused' || plan.action === 'unchanged' || plan.action === 'elsewhere') return plan;
   const audit = auditOf(actor);
   if (plan.action === 'create') {
-    insertLearner(
+    const createdId = insertLearner(
       db,
       audit,
       { ...record, facilityId: plan.facilityId!, status: 'in_custody' },
@@ -188,7 +218,7 @@ function applyPlan(db: Db, actor: RosterActor, plan: Plan, secretHash: string, n
       { reason: ROSTER_REASON, details: { via: 'roster' } },
       now,
     );
-    return plan;
+    return { ...plan, createdId };
   }
   if (plan.action === 'transfer') {
     const moved = transferLearner(db, actor, plan.existing!.id, plan.facilityId!, { reason: ROSTER_REASON }, now);
@@ -222,7 +252,7 @@ export async function importRoster(
       // Planned again inside the transaction: the database may have changed since the preview.
       const plans = planRoster(db, actor, parsed.lines).map((plan) => applyPlan(db, actor, plan, secretHash, now));
       const report = toReport(plans, true);
-      const facilities = [...new Set(plans.filter((p) => p.action !== 'refused').map((p) => p.facilityId))];
+      const facilities = [...new Set(plans.filter((p) => p.action !== 'refused' && p.action !== 'elsewhere').map((p) => p.facilityId))];
       appendAudit(
         db,
         {
@@ -259,6 +289,6 @@ export function formatRosterReport(report: RosterReport): string {
     for (const e of row.errors) lines.push(`row ${row.row}, ${e.field === 'row' ? 'whole row' : e.field}: ${describeRosterProblem('en', e)}`);
   }
   const c = report.counts;
-  lines.push(`${c.create} created, ${c.update} updated, ${c.unchanged} unchanged, ${c.transfer} transferred, ${c.refused} refused`);
+  lines.push(`${c.create} created, ${c.update} updated, ${c.unchanged} unchanged, ${c.transfer} transferred, ${c.refused} refused${c.elsewhere ? `, ${c.elsewhere} of other prisons left out` : ''}`);
   return lines.join('\n');
 }

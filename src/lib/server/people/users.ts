@@ -225,11 +225,15 @@ export async function replaceSecret(
   actor: AuditActor,
   userId: number,
   secret: string,
-  audit: { action: string; facilityId: number | null; targetType?: string; targetId?: number },
+  audit: { action: string; facilityId: number | null; targetType?: string; targetId?: number; details?: Record<string, unknown> },
+  /** More writes that belong to the same change (run in its transaction, given its timestamp). */
+  alsoWrite?: (at: string) => void,
 ): Promise<void> {
   const hash = await hashSecret(secret);
   db.transaction(() => {
-    stmt(db, 'UPDATE user SET secret_hash = ?, updated_at = ? WHERE id = ?').run(hash, new Date().toISOString(), userId);
+    const at = new Date().toISOString();
+    stmt(db, 'UPDATE user SET secret_hash = ?, updated_at = ? WHERE id = ?').run(hash, at, userId);
+    alsoWrite?.(at);
     const ended = invalidateUserSessions(db, userId);
     appendAudit(db, {
       actor,
@@ -237,7 +241,7 @@ export async function replaceSecret(
       targetType: audit.targetType ?? 'user',
       targetId: audit.targetId ?? userId,
       facilityId: audit.facilityId,
-      details: { sessionsEnded: ended },
+      details: { sessionsEnded: ended, ...audit.details },
     });
   }).immediate();
 }

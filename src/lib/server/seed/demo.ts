@@ -167,6 +167,8 @@ export async function seedDemo(db: Db, today = new Date()): Promise<DemoAccount[
       );
       insertLearner.run(userId, l.inmateNumber, l.surname, l.given, l.birthYear, l.education, l.latvian, l.release, now, now);
     });
+    // Every demo learner has a PIN they know (pin-slips.ts issues none to them unless asked to replace it).
+    stmt(db, 'UPDATE learner SET pin_issued_at = created_at WHERE pin_issued_at IS NULL').run();
     // The demo released person was once a learner at Olaine.
     const releasedUser = stmt(db, "SELECT id FROM user WHERE username = 'raivis.celmins'").pluck().get() as number;
     const formerUser = Number(
