@@ -25,6 +25,7 @@ import { t, toLocale } from './lib/i18n/index.ts';
 import { isPublicOriginRequest, publicNotFound, publicOriginGate } from './lib/server/portal/public-origin.ts';
 import { isCorruptionError } from './lib/server/storage/database-file.ts';
 import { recordDatabaseCheck } from './lib/server/storage/state.ts';
+import { busyResponse, withBusyRetry } from './lib/server/http/busy.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** No page or endpoint answers any other method (a DELETE on a page must not render it). */
@@ -73,6 +74,25 @@ const context = defineMiddleware(async (ctx, next) => {
     if (isCorruptionError(error)) recordDatabaseCheck(config.databaseFile, 'corrupt');
     throw error;
   }
+});
+
+/**
+ * Another process holding the write lock past the short busy timeout: a GET
+ * is tried again after an asynchronous pause (the server serves others
+ * meanwhile), anything else, or a GET still busy, answers 503 "busy, try
+ * again" instead of a 500 (src/lib/server/http/busy.ts).
+ */
+const busy = defineMiddleware(async (ctx, next) => {
+  const method = ctx.request.method;
+  const signedOut = { user: null, session: null, sessionEnded: null, terminalId: null, locale: ctx.locals.locale };
+  const response = await withBusyRetry(() => {
+    // Each attempt starts from what the context step set, not from the failed attempt's session.
+    Object.assign(ctx.locals, signedOut);
+    return next();
+  }, method === 'GET' || method === 'HEAD');
+  if (response) return response;
+  const l = ctx.locals.locale;
+  return busyResponse(ctx.url.pathname.startsWith('/api/'), t(l, 'error.busyTitle'), t(l, 'error.busyBody'), l);
 });
 
 /**
@@ -194,4 +214,4 @@ const headers = defineMiddleware(async (ctx, next) => {
   return response;
 });
 
-export const onRequest = sequence(context, headers, publicOrigin, session, csrf, authorize);
+export const onRequest = sequence(context, headers, busy, publicOrigin, session, csrf, authorize);

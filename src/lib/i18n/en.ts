@@ -341,6 +341,8 @@ export const en = {
   'error.notFoundBody': 'This page does not exist. Check the address or go back.',
   'error.serverTitle': 'Something went wrong',
   'error.serverBody': 'The page could not be shown. Nothing you saved before is lost. Try again in a moment.',
+  'error.busyTitle': 'Busy for a moment',
+  'error.busyBody': 'The server is busy with other work. Wait a few seconds and try again.',
   'error.backHome': 'Go to the start page',
 
   'about.title': 'About Tilts',

@@ -343,6 +343,8 @@ export const lv: Record<MessageKey, string> = {
   'error.notFoundBody': 'Šādas lapas nav. Pārbaudiet adresi vai atgriezieties.',
   'error.serverTitle': 'Kaut kas nogāja greizi',
   'error.serverBody': 'Lapu nevarēja parādīt. Nekas no tā, ko saglabājāt iepriekš, nav pazudis. Pēc brīža mēģiniet vēlreiz.',
+  'error.busyTitle': 'Mirkli aizņemts',
+  'error.busyBody': 'Serveris pašlaik ir aizņemts ar citu darbu. Pagaidiet dažas sekundes un mēģiniet vēlreiz.',
   'error.backHome': 'Atgriezties sākumlapā',
 
   'about.title': 'Par platformu „Tilts”',

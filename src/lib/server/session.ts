@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { stmt, type Db } from './db.ts';
+import { stmt, unlessBusy, type Db } from './db.ts';
 import type { Locale, Role } from '../shared/domain.ts';
 
 /**
@@ -163,8 +163,8 @@ export function validateSessionToken(
     return { session: null, user: null, ended, userId: row.user_id };
   }
   let lastActiveAt = row.last_active_at;
-  if (touch && now - row.last_active_at >= TOUCH_INTERVAL_MS) {
-    stmt(db, 'UPDATE session SET last_active_at = ? WHERE id = ?').run(now, id);
+  // Bookkeeping on a read: skipped while another process holds the write lock (the next request writes it).
+  if (touch && now - row.last_active_at >= TOUCH_INTERVAL_MS && unlessBusy(() => stmt(db, 'UPDATE session SET last_active_at = ? WHERE id = ?').run(now, id))) {
     lastActiveAt = now;
   }
   const grants = row.grants ? row.grants.split(',').map(Number) : [];
