@@ -128,7 +128,7 @@ async function main(): Promise<number> {
   ensureBuild();
   checkInterrupted();
   progress('Starting the server on a temporary database…');
-  server = await startServer();
+  server = await startServer({ profileDir: args.profile });
   progress(`Server ready at ${server.baseUrl} (data in ${server.dataDir}).`);
   try {
     return await bench(args, server);

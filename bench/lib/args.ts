@@ -10,6 +10,8 @@ export interface BenchArgs {
   json: boolean;
   /** Exit 1 when the goal ratio is not met (for CI). */
   requireGoal: boolean;
+  /** Folder for a V8 CPU profile of the server (node --cpu-prof), or null. */
+  profile: string | null;
   help: boolean;
 }
 
@@ -20,6 +22,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections A,B   concurrent connections per run (default ${DEFAULT_CONNECTIONS.join(',')})
   --json              print the figures as one JSON object on the last line of stdout
   --require-goal      exit 1 when the goal ratio is not met, too
+  --profile DIR       write a CPU profile of the server (node --cpu-prof) into DIR
   --help              this text
 
 Exit code 1 when a run had non-2xx responses or connection errors (its req/s is
@@ -43,6 +46,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       connections: { type: 'string' },
       json: { type: 'boolean', default: false },
       'require-goal': { type: 'boolean', default: false },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -56,6 +60,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     connections,
     json: values.json ?? false,
     requireGoal: values['require-goal'] ?? false,
+    profile: values.profile ?? null,
     help: values.help ?? false,
   };
 }

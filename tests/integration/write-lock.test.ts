@@ -50,7 +50,7 @@ async function signedInLearnerPage(): Promise<number> {
   return (await learner.get('/learn')).status;
 }
 
-test('a write while the lock is held answers 503 "busy, try again", and succeeds once the lock is free', async () => {
+test('a write while the lock stays held answers 503 "busy, try again" after its retries, and succeeds once the lock is free', async () => {
   holder = await holdWriteLock(server.databaseFile);
   const json = await staff.request('POST', '/api/session/touch', { headers: { accept: 'application/json' } });
   expect(json.status).toBe(503);
@@ -71,16 +71,14 @@ test('a write while the lock is held answers 503 "busy, try again", and succeeds
   expect((await staff.get('/staff')).status).toBe(200);
 });
 
-test('a write started while the lock is held, then released soon, either waits and succeeds or answers 503: never a 500', async () => {
-  holder = await holdWriteLock(server.databaseFile, { releaseAfterMs: 100 });
+test('writes started while the lock is held wait (without stalling the server) and succeed once it is released', async () => {
+  holder = await holdWriteLock(server.databaseFile, { releaseAfterMs: 300 });
   const replies = await Promise.all(
     Array.from({ length: 8 }, () => staff.request('POST', '/api/session/touch', { headers: { accept: 'application/json' } })),
   );
-  for (const reply of replies) expect([200, 503]).toContain(reply.status);
+  expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
   await holder.done;
   holder = null;
-  const after = await staff.request('POST', '/api/session/touch', { headers: { accept: 'application/json' } });
-  expect(after.status).toBe(200);
 });
 
 test('a page view that must write (ending a timed-out session) waits for the lock without stalling the server, then answers', async () => {

@@ -12,8 +12,8 @@ export const CLI_BUSY_TIMEOUT_MS = 5_000;
  * better-sqlite3 blocks the event loop while it waits, so this is the longest
  * any request can stall every other one. Long jobs commit in short batches, so
  * a writer normally gets the lock well within it; otherwise the request sees
- * SQLITE_BUSY, which the middleware retries after yielding (reads) or answers
- * with 503 "busy, try again" (src/lib/server/http/busy.ts).
+ * SQLITE_BUSY, which the middleware retries after yielding to the event loop,
+ * and answers 503 "busy, try again" if it persists (src/lib/server/http/busy.ts).
  */
 export const SERVER_BUSY_TIMEOUT_MS = 150;
 

@@ -5,17 +5,17 @@ import { isBusyError } from '../db.ts';
  * backup, a migration) holds the database's write lock longer than the
  * server's short busy timeout (SERVER_BUSY_TIMEOUT_MS in db.ts):
  *
- * - A GET or HEAD is retried after an asynchronous pause, so the event loop
- *   keeps serving everyone else (/healthz, pages that only read) meanwhile;
- *   a read that writes on the side (a first lesson visit) then succeeds once
- *   the lock is free.
- * - A POST is not retried: its body is read, and a page may have done part of
- *   its work. It answers 503 with Retry-After: the person sees "busy, try
- *   again" and the database rolled back the transaction that could not start.
+ * - The request is tried again after an asynchronous pause, so the event loop
+ *   keeps serving everyone else (/healthz, pages that only read) meanwhile,
+ *   and it succeeds once the lock is free. A write is safe to repeat: the
+ *   transaction that met the busy lock failed at BEGIN IMMEDIATE, before
+ *   writing anything (one transaction per action, ARCHITECTURE.md).
+ * - A large upload is not repeated (its body is not kept twice in memory): it
+ *   answers 503 with Retry-After at once.
  * - Anything still busy after the retries answers the same 503, never a 500.
  */
 
-/** Pauses between attempts of a GET, in milliseconds: about 6 s in all. */
+/** Pauses between attempts of a request, in milliseconds: about 6 s in all. */
 export const BUSY_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1_500, 3_000] as const;
 /** Seconds the client is told to wait (Retry-After). */
 export const BUSY_RETRY_AFTER_S = 5;
