@@ -412,6 +412,7 @@ export const en = {
   'common.saved': 'Saved.',
   'common.previous': 'Previous',
   'common.next': 'Next',
+  'common.firstPage': 'First page',
 
   'secret.shownOnce': 'This is shown only once. Write it down and give it to the person privately.',
 
@@ -467,6 +468,7 @@ export const en = {
   'learners.new': 'New learner',
   'learners.search': 'Name or inmate number',
   'learners.count': 'Learners: {count}',
+  'learners.shown': 'Learners {from}–{to} of {total}',
   'learners.inmateNumberHint': 'As in the prison register. Never the personal code.',
   'learners.create': 'Add learner',
   'learners.createdTitle': 'Learner {name} added',

@@ -414,6 +414,7 @@ export const lv: Record<MessageKey, string> = {
   'common.saved': 'Saglabāts.',
   'common.previous': 'Iepriekšējā',
   'common.next': 'Nākamā',
+  'common.firstPage': 'Pirmā lapa',
 
   'secret.shownOnce': 'Tas tiek rādīts tikai tagad. Pierakstiet to un nododiet personai privāti.',
 
@@ -469,6 +470,7 @@ export const lv: Record<MessageKey, string> = {
   'learners.new': 'Jauns izglītojamais',
   'learners.search': 'Vārds vai ieslodzītā numurs',
   'learners.count': 'Izglītojamo skaits: {count}',
+  'learners.shown': 'Izglītojamie {from}–{to} no {total}',
   'learners.inmateNumberHint': 'Kā ieslodzīto reģistrā. Nekādā gadījumā ne personas kods.',
   'learners.create': 'Pievienot izglītojamo',
   'learners.createdTitle': 'Izglītojamais pievienots: {name}',

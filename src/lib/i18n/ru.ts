@@ -414,6 +414,7 @@ export const ru: Record<MessageKey, string> = {
   'common.saved': 'Сохранено.',
   'common.previous': 'Предыдущая',
   'common.next': 'Следующая',
+  'common.firstPage': 'Первая страница',
 
   'secret.shownOnce': 'Он показан только сейчас. Запишите его и передайте человеку лично, без посторонних.',
 
@@ -469,6 +470,7 @@ export const ru: Record<MessageKey, string> = {
   'learners.new': 'Новый учащийся',
   'learners.search': 'Имя или номер заключённого',
   'learners.count': 'Учащихся: {count}',
+  'learners.shown': 'Учащиеся {from}–{to} из {total}',
   'learners.inmateNumberHint': 'Как в реестре заключённых. Ни в коем случае не персональный код.',
   'learners.create': 'Добавить учащегося',
   'learners.createdTitle': 'Учащийся добавлен: {name}',
