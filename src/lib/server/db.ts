@@ -167,6 +167,11 @@ export function stmt(db: Db, text: string): Database.Statement {
   return s;
 }
 
+/** The SQL of every statement `stmt` prepared on this handle so far (the query-plan tests read it). */
+export function preparedSql(db: Db): string[] {
+  return [...(statements.get(db)?.values() ?? [])].map((s) => s.source);
+}
+
 /** True when the database answers a trivial query (health check). */
 export function pingDatabase(db: Db): boolean {
   try {

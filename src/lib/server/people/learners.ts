@@ -223,7 +223,10 @@ export function pageLearners(db: Db, actor: SessionUser, filter: LearnerFilter =
   const total = stmt(db, `SELECT count(*) FROM learner l JOIN user u ON u.id = l.user_id ${clause}`).pluck().get(params) as number;
   const size = page.size ?? LEARNER_PAGE_SIZE;
   const after = decodeCursor(page.after);
-  const keyset = after ? `${clause ? `${clause} AND` : 'WHERE'} (l.surname, l.given_names, l.id) > (@afterSurname, @afterGiven, @afterId)` : clause;
+  // The page walks the name index and stops after one page: the filter columns are marked `+` so the
+  // planner never prefers their index and then sorts every matching learner (100,000 at national scale).
+  const rowFilter = clause.replace(/(?<![+\w.])(u\.facility_id|l\.status|l\.expected_release_date)\b/g, '+$1');
+  const keyset = after ? `${rowFilter ? `${rowFilter} AND` : 'WHERE'} (l.surname, l.given_names, l.id) > (@afterSurname, @afterGiven, @afterId)` : rowFilter;
   if (after) Object.assign(params, { afterSurname: after[0], afterGiven: after[1], afterId: after[2] });
   const rows = (stmt(db, `${SELECT_LEARNER} ${keyset} ORDER BY l.surname, l.given_names, l.id LIMIT ${size + 1}`).all(params) as LearnerRow[]).map(toLearner);
   const learners = rows.slice(0, size);
