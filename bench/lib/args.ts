@@ -10,6 +10,8 @@ export interface BenchArgs {
   json: boolean;
   /** Exit 1 when the goal ratio is not met (for CI). */
   requireGoal: boolean;
+  /** `--scale N`: build N learners and time the staff pages and long jobs instead of the load runs. */
+  scale: number | null;
   /** Folder for a V8 CPU profile of the server (node --cpu-prof), or null. */
   profile: string | null;
   help: boolean;
@@ -23,6 +25,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --json              print the figures as one JSON object on the last line of stdout
   --require-goal      exit 1 when the goal ratio is not met, too
   --profile DIR       write a CPU profile of the server (node --cpu-prof) into DIR
+  --scale N           instead: import N learners (roster:import), add their history, time
+                      every staff page and export, the re-import, db:backup and a cold start
   --help              this text
 
 Exit code 1 when a run had non-2xx responses or connection errors (its req/s is
@@ -47,6 +51,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       json: { type: 'boolean', default: false },
       'require-goal': { type: 'boolean', default: false },
       profile: { type: 'string' },
+      scale: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -61,6 +66,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     json: values.json ?? false,
     requireGoal: values['require-goal'] ?? false,
     profile: values.profile ?? null,
+    scale: values.scale ? Math.round(positive('scale', values.scale)) : null,
     help: values.help ?? false,
   };
 }

@@ -23,11 +23,20 @@ const OUTPUT_LIMIT = 20_000;
 
 /**
  * Runs `node scripts/start.ts` (migrate, seed the demo, serve) on a new
- * temporary data folder and a free port, and waits until /healthz says ok.
+ * temporary data folder (or `options.dataDir`) and a free port, and waits until /healthz says ok.
  * The demo database in db/data is never touched.
  */
-export async function startServer(options: { profileDir?: string | null; env?: Record<string, string> } = {}): Promise<BenchServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tilts-bench-'));
+export async function startServer(
+  options: {
+    profileDir?: string | null;
+    env?: Record<string, string>;
+    /** Serve this existing data folder (a restart) instead of a new one. */
+    dataDir?: string;
+    /** Keep the data folder when the server stops (the caller removes it). */
+    keepData?: boolean;
+  } = {},
+): Promise<BenchServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tilts-bench-'));
   const port = await freePort();
   const baseUrl = `http://${HOST}:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, TILTS_DATA_DIR: dataDir, HOST, PORT: String(port), ...options.env };
@@ -60,7 +69,7 @@ export async function startServer(options: { profileDir?: string | null; env?: R
         await waitForExit(child, STOP_GRACE_MS);
       }
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   const server: BenchServer = { baseUrl, dataDir, output: () => output, stop };
 
