@@ -178,7 +178,7 @@ export async function runScale(learners: number, profileDir: string | null): Pro
     await srv.stop();
     srv = null;
     const cold = performance.now();
-    srv = await startServer({ dataDir, keepData: true });
+    srv = await startServer({ dataDir, keepData: true, profileDir });
     const coldStartSeconds = (performance.now() - cold) / 1000;
     progress(`Cold start on the scaled database: ${coldStartSeconds.toFixed(1)} s to the first 200`);
 
