@@ -1195,6 +1195,7 @@ export const en = {
   'roster.action.refused': 'Refused',
   'roster.changes': 'Changes: {columns}',
   'roster.unchangedNotListed': 'Rows without changes are not listed: {count}.',
+  'roster.moreNotListed': 'More changed or refused rows, not listed here: {count}. The counts above include them.',
   'roster.summary': 'New: {create}. Updated: {update}. Transferred: {transfer}. No change: {unchanged}. Refused: {refused}.',
   'roster.import': 'Import {count} valid rows',
   'roster.nothingToImport': 'No row can be imported. Correct the file and check it again.',

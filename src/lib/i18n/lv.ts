@@ -1197,6 +1197,7 @@ export const lv: Record<MessageKey, string> = {
   'roster.action.refused': 'Noraidīta',
   'roster.changes': 'Mainās: {columns}',
   'roster.unchangedNotListed': 'Rindas bez izmaiņām šeit nav parādītas: {count}.',
+  'roster.moreNotListed': 'Vēl mainītas vai noraidītas rindas, kas šeit nav parādītas: {count}. Skaitļi augstāk tās ietver.',
   'roster.summary': 'Jauni: {create}. Mainīti: {update}. Pārvietoti: {transfer}. Bez izmaiņām: {unchanged}. Noraidīti: {refused}.',
   'roster.import': 'Importēt derīgās rindas ({count})',
   'roster.nothingToImport': 'Nevienu rindu nevar importēt. Izlabojiet failu un pārbaudiet to vēlreiz.',

@@ -1197,6 +1197,7 @@ export const ru: Record<MessageKey, string> = {
   'roster.action.refused': 'Отклонена',
   'roster.changes': 'Изменяется: {columns}',
   'roster.unchangedNotListed': 'Строки без изменений здесь не показаны: {count}.',
+  'roster.moreNotListed': 'Ещё изменённые или отклонённые строки, не показанные здесь: {count}. Числа выше их учитывают.',
   'roster.summary': 'Новых: {create}. Изменено: {update}. Переведено: {transfer}. Без изменений: {unchanged}. Отклонено: {refused}.',
   'roster.import': 'Импортировать верные строки ({count})',
   'roster.nothingToImport': 'Ни одну строку нельзя импортировать. Исправьте файл и проверьте его ещё раз.',
