@@ -8,6 +8,7 @@ import { startServer, type BenchServer } from './lib/server.ts';
 import { expectPage, signIn, type BenchSession } from './lib/session.ts';
 import { measure, problemWith, stopCurrentRun, type Measurement } from './lib/measure.ts';
 import { buildReport, formatReport } from './lib/report.ts';
+import { formatScaleReport, runScale } from './scale.ts';
 import type { Role } from '../src/lib/shared/domain.ts';
 
 /** Progress goes to stderr, so that `--json` leaves stdout to the figures. */
@@ -127,8 +128,14 @@ async function main(): Promise<number> {
   }
   ensureBuild();
   checkInterrupted();
+  if (args.scale !== null) {
+    const report = await runScale(args.scale, args.profile);
+    progress('\n' + formatScaleReport(report));
+    if (args.json) process.stdout.write(JSON.stringify(report) + '\n');
+    return report.ok ? 0 : 1;
+  }
   progress('Starting the server on a temporary database…');
-  server = await startServer();
+  server = await startServer({ profileDir: args.profile });
   progress(`Server ready at ${server.baseUrl} (data in ${server.dataDir}).`);
   try {
     return await bench(args, server);

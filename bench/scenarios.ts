@@ -39,6 +39,8 @@ export interface Comparison {
   denominator: string;
   /** The ratio wanted (at every connection level). */
   goal: number;
+  /** Counts towards the headline `ratio` (the minimum over every headline comparison and level). */
+  headline: boolean;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -73,10 +75,10 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** The first comparison gives the headline `ratio`. */
+/** The headline `ratio` is the minimum over the headline comparisons: the learner's two pages. */
 export const COMPARISONS: Comparison[] = [
-  { name: 'learner-home/static-page', numerator: 'learner-home', denominator: 'static-page', goal: 0.5 },
-  { name: 'lesson-page/static-page', numerator: 'lesson-page', denominator: 'static-page', goal: 0.5 },
+  { name: 'learner-home/static-page', numerator: 'learner-home', denominator: 'static-page', goal: 0.5, headline: true },
+  { name: 'lesson-page/static-page', numerator: 'lesson-page', denominator: 'static-page', goal: 0.5, headline: true },
 ];
 
 /** Concurrent connections per run; every scenario runs at each level. */

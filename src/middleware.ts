@@ -25,6 +25,7 @@ import { t, toLocale } from './lib/i18n/index.ts';
 import { isPublicOriginRequest, publicNotFound, publicOriginGate } from './lib/server/portal/public-origin.ts';
 import { isCorruptionError } from './lib/server/storage/database-file.ts';
 import { recordDatabaseCheck } from './lib/server/storage/state.ts';
+import { busyResponse, withBusyRetry } from './lib/server/http/busy.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** No page or endpoint answers any other method (a DELETE on a page must not render it). */
@@ -73,6 +74,32 @@ const context = defineMiddleware(async (ctx, next) => {
     if (isCorruptionError(error)) recordDatabaseCheck(config.databaseFile, 'corrupt');
     throw error;
   }
+});
+
+/**
+ * Another process holding the write lock past the short busy timeout: the
+ * request is tried again after an asynchronous pause (the server serves
+ * others meanwhile); still busy after the retries, or a large upload, it
+ * answers 503 "busy, try again" instead of a 500 (src/lib/server/http/busy.ts).
+ */
+const busy = defineMiddleware(async (ctx, next) => {
+  const method = ctx.request.method;
+  const read = method === 'GET' || method === 'HEAD';
+  // A form or JSON post is repeated from a copy of its body (see retryableBody).
+  let spare = !read && retryableBody(ctx.request) ? ctx.request.clone() : null;
+  const signedOut = { user: null, session: null, sessionEnded: null, terminalId: null, locale: ctx.locals.locale };
+  let attempts = 0;
+  const response = await withBusyRetry(() => {
+    // Each attempt starts from what the context step set, not from the failed attempt's session.
+    Object.assign(ctx.locals, signedOut);
+    if (attempts++ === 0 || read) return next();
+    const again = spare!;
+    spare = again.clone();
+    return next(again);
+  }, read || spare !== null);
+  if (response) return response;
+  const l = ctx.locals.locale;
+  return busyResponse(ctx.url.pathname.startsWith('/api/'), t(l, 'error.busyTitle'), t(l, 'error.busyBody'), l);
 });
 
 /**
@@ -125,6 +152,16 @@ const csrf = defineMiddleware(async (ctx, next) => {
   if (ctx.url.pathname.startsWith('/api/')) return Response.json({ error: 'csrf.refused' }, { status: 403 });
   return next('/forbidden?why=origin');
 });
+
+/**
+ * A write can be repeated when SQLite said busy: every action runs its writes
+ * in one IMMEDIATE transaction (ARCHITECTURE.md), which fails at BEGIN, before
+ * writing anything. Its body must be kept to send again: small ones only.
+ */
+function retryableBody(request: Request): boolean {
+  const length = Number(request.headers.get('content-length') ?? 'NaN');
+  return Number.isFinite(length) && length <= 1_000_000;
+}
 
 /** A cookie as the request sent it (ctx.cookies shows a value the session step may have deleted since). */
 function requestCookie(request: Request, name: string): string | null {
@@ -194,4 +231,4 @@ const headers = defineMiddleware(async (ctx, next) => {
   return response;
 });
 
-export const onRequest = sequence(context, headers, publicOrigin, session, csrf, authorize);
+export const onRequest = sequence(context, headers, busy, publicOrigin, session, csrf, authorize);

@@ -10,6 +10,10 @@ export interface BenchArgs {
   json: boolean;
   /** Exit 1 when the goal ratio is not met (for CI). */
   requireGoal: boolean;
+  /** `--scale N`: build N learners and time the staff pages and long jobs instead of the load runs. */
+  scale: number | null;
+  /** Folder for a V8 CPU profile of the server (node --cpu-prof), or null. */
+  profile: string | null;
   help: boolean;
 }
 
@@ -20,6 +24,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --connections A,B   concurrent connections per run (default ${DEFAULT_CONNECTIONS.join(',')})
   --json              print the figures as one JSON object on the last line of stdout
   --require-goal      exit 1 when the goal ratio is not met, too
+  --profile DIR       write a CPU profile of the server (node --cpu-prof) into DIR
+  --scale N           instead: import N learners (roster:import), add their history, time
+                      every staff page and export, the re-import, db:backup and a cold start
   --help              this text
 
 Exit code 1 when a run had non-2xx responses or connection errors (its req/s is
@@ -43,6 +50,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       connections: { type: 'string' },
       json: { type: 'boolean', default: false },
       'require-goal': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      scale: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -56,6 +65,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     connections,
     json: values.json ?? false,
     requireGoal: values['require-goal'] ?? false,
+    profile: values.profile ?? null,
+    scale: values.scale ? Math.round(positive('scale', values.scale)) : null,
     help: values.help ?? false,
   };
 }

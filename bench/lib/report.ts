@@ -11,7 +11,7 @@ export interface RatioAtLevel {
 
 /** Everything `--json` prints, and what the table is made of. */
 export interface Report {
-  /** Headline: the first comparison's ratio at its worst connection level. */
+  /** Headline: the lowest ratio of the headline comparisons over every connection level. */
   ratio: number | null;
   ratioRule: string;
   goal: number | null;
@@ -56,13 +56,15 @@ export function buildReport(input: {
     return { ...c, ratio, goalMet: ratio !== null && ratio >= c.goal };
   });
   const valid = input.problems.length === 0;
-  const headline = summary[0];
+  // The headline: the worst of the comparisons marked `headline`, at its worst connection level.
+  const headlines = summary.filter((c) => c.headline);
+  const headlineRatio = headlines.length ? minOf(headlines.map((c) => c.ratio)) : null;
   return {
-    ratio: headline?.ratio ?? null,
-    ratioRule: headline
-      ? `${headline.name} req/s ratio, the minimum over ${connections.join(' and ')} connections`
+    ratio: headlineRatio,
+    ratioRule: headlines.length
+      ? `the minimum of the ${headlines.map((c) => c.name).join(' and ')} req/s ratios over ${connections.join(' and ')} connections`
       : 'no comparison defined',
-    goal: headline?.goal ?? null,
+    goal: headlines.length ? Math.max(...headlines.map((c) => c.goal)) : null,
     goalMet: valid && summary.every((c) => c.goalMet),
     valid,
     problems: input.problems,

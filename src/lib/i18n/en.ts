@@ -341,6 +341,8 @@ export const en = {
   'error.notFoundBody': 'This page does not exist. Check the address or go back.',
   'error.serverTitle': 'Something went wrong',
   'error.serverBody': 'The page could not be shown. Nothing you saved before is lost. Try again in a moment.',
+  'error.busyTitle': 'Busy for a moment',
+  'error.busyBody': 'The server is busy with other work. Wait a few seconds and try again.',
   'error.backHome': 'Go to the start page',
 
   'about.title': 'About Tilts',
@@ -410,6 +412,7 @@ export const en = {
   'common.saved': 'Saved.',
   'common.previous': 'Previous',
   'common.next': 'Next',
+  'common.firstPage': 'First page',
 
   'secret.shownOnce': 'This is shown only once. Write it down and give it to the person privately.',
 
@@ -465,6 +468,7 @@ export const en = {
   'learners.new': 'New learner',
   'learners.search': 'Name or inmate number',
   'learners.count': 'Learners: {count}',
+  'learners.shown': 'Learners {from}–{to} of {total}',
   'learners.inmateNumberHint': 'As in the prison register. Never the personal code.',
   'learners.create': 'Add learner',
   'learners.createdTitle': 'Learner {name} added',
@@ -1215,6 +1219,7 @@ export const en = {
   'roster.elsewhere': "Rows for other prisons, left out: {count}. Each prison imports its own rows.",
   'roster.changes': 'Changes: {columns}',
   'roster.unchangedNotListed': 'Rows without changes are not listed: {count}.',
+  'roster.moreNotListed': 'More changed or refused rows, not listed here: {count}. The counts above include them.',
   'roster.summary': 'New: {create}. Updated: {update}. Transferred: {transfer}. No change: {unchanged}. Refused: {refused}.',
   'roster.import': 'Import {count} valid rows',
   'roster.nothingToImport': 'No row can be imported. Correct the file and check it again.',

@@ -343,6 +343,8 @@ export const lv: Record<MessageKey, string> = {
   'error.notFoundBody': 'Šādas lapas nav. Pārbaudiet adresi vai atgriezieties.',
   'error.serverTitle': 'Kaut kas nogāja greizi',
   'error.serverBody': 'Lapu nevarēja parādīt. Nekas no tā, ko saglabājāt iepriekš, nav pazudis. Pēc brīža mēģiniet vēlreiz.',
+  'error.busyTitle': 'Mirkli aizņemts',
+  'error.busyBody': 'Serveris pašlaik ir aizņemts ar citu darbu. Pagaidiet dažas sekundes un mēģiniet vēlreiz.',
   'error.backHome': 'Atgriezties sākumlapā',
 
   'about.title': 'Par platformu „Tilts”',
@@ -412,6 +414,7 @@ export const lv: Record<MessageKey, string> = {
   'common.saved': 'Saglabāts.',
   'common.previous': 'Iepriekšējā',
   'common.next': 'Nākamā',
+  'common.firstPage': 'Pirmā lapa',
 
   'secret.shownOnce': 'Tas tiek rādīts tikai tagad. Pierakstiet to un nododiet personai privāti.',
 
@@ -467,6 +470,7 @@ export const lv: Record<MessageKey, string> = {
   'learners.new': 'Jauns izglītojamais',
   'learners.search': 'Vārds vai ieslodzītā numurs',
   'learners.count': 'Izglītojamo skaits: {count}',
+  'learners.shown': 'Izglītojamie {from}–{to} no {total}',
   'learners.inmateNumberHint': 'Kā ieslodzīto reģistrā. Nekādā gadījumā ne personas kods.',
   'learners.create': 'Pievienot izglītojamo',
   'learners.createdTitle': 'Izglītojamais pievienots: {name}',
@@ -1217,6 +1221,7 @@ export const lv: Record<MessageKey, string> = {
   'roster.elsewhere': "Citu ieslodzījuma vietu rindas netiek importētas: {count}. Katra ieslodzījuma vieta importē savas rindas.",
   'roster.changes': 'Mainās: {columns}',
   'roster.unchangedNotListed': 'Rindas bez izmaiņām šeit nav parādītas: {count}.',
+  'roster.moreNotListed': 'Vēl mainītas vai noraidītas rindas, kas šeit nav parādītas: {count}. Skaitļi augstāk tās ietver.',
   'roster.summary': 'Jauni: {create}. Mainīti: {update}. Pārvietoti: {transfer}. Bez izmaiņām: {unchanged}. Noraidīti: {refused}.',
   'roster.import': 'Importēt derīgās rindas ({count})',
   'roster.nothingToImport': 'Nevienu rindu nevar importēt. Izlabojiet failu un pārbaudiet to vēlreiz.',

@@ -343,6 +343,8 @@ export const ru: Record<MessageKey, string> = {
   'error.notFoundBody': 'Такой страницы нет. Проверьте адрес или вернитесь назад.',
   'error.serverTitle': 'Что-то пошло не так',
   'error.serverBody': 'Не удалось показать страницу. Всё, что Вы сохранили раньше, не потеряно. Попробуйте ещё раз чуть позже.',
+  'error.busyTitle': 'Сервер занят',
+  'error.busyBody': 'Сервер сейчас занят другой работой. Подождите несколько секунд и попробуйте ещё раз.',
   'error.backHome': 'Перейти на главную страницу',
 
   'about.title': 'О платформе «Tilts»',
@@ -412,6 +414,7 @@ export const ru: Record<MessageKey, string> = {
   'common.saved': 'Сохранено.',
   'common.previous': 'Предыдущая',
   'common.next': 'Следующая',
+  'common.firstPage': 'Первая страница',
 
   'secret.shownOnce': 'Он показан только сейчас. Запишите его и передайте человеку лично, без посторонних.',
 
@@ -467,6 +470,7 @@ export const ru: Record<MessageKey, string> = {
   'learners.new': 'Новый учащийся',
   'learners.search': 'Имя или номер заключённого',
   'learners.count': 'Учащихся: {count}',
+  'learners.shown': 'Учащиеся {from}–{to} из {total}',
   'learners.inmateNumberHint': 'Как в реестре заключённых. Ни в коем случае не персональный код.',
   'learners.create': 'Добавить учащегося',
   'learners.createdTitle': 'Учащийся добавлен: {name}',
@@ -1217,6 +1221,7 @@ export const ru: Record<MessageKey, string> = {
   'roster.elsewhere': "Строки других мест заключения не импортируются: {count}. Каждое учреждение импортирует свои строки.",
   'roster.changes': 'Изменяется: {columns}',
   'roster.unchangedNotListed': 'Строки без изменений здесь не показаны: {count}.',
+  'roster.moreNotListed': 'Ещё изменённые или отклонённые строки, не показанные здесь: {count}. Числа выше их учитывают.',
   'roster.summary': 'Новых: {create}. Изменено: {update}. Переведено: {transfer}. Без изменений: {unchanged}. Отклонено: {refused}.',
   'roster.import': 'Импортировать верные строки ({count})',
   'roster.nothingToImport': 'Ни одну строку нельзя импортировать. Исправьте файл и проверьте его ещё раз.',

@@ -74,7 +74,7 @@ export function verifyAuditChain(db: Db, options: VerifyOptions = {}): ChainVeri
       ...(legacy ? { legacy } : {}),
       ...(checkpoint ? { checkpoint: { count: checkpoint.count, at: checkpoint.at } } : {}),
     };
-  })();
+  }).deferred(); // a read-only snapshot: takes no write lock
 }
 
 /** True when the first entry carries a plain SHA-256 hash: a log written before the keyed chain. */

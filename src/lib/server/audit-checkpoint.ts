@@ -46,7 +46,7 @@ export function auditHead(db: Db): { count: number; headId: number | null; headH
     const head = stmt(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
     const count = stmt(db, 'SELECT count(*) FROM audit_log').pluck().get() as number;
     return { count, headId: head?.id ?? null, headHash: head?.hash ?? GENESIS_HASH };
-  })();
+  }).deferred(); // a read-only snapshot: takes no write lock
 }
 
 /** Signs a checkpoint of the log as it is now. Verify the chain first: a checkpoint vouches for what it covers. */

@@ -5,20 +5,81 @@ import path from 'node:path';
 /** The application's database handle (better-sqlite3, synchronous). */
 export type Db = Database.Database;
 
+/** How long a command-line tool (import, backup, migration) waits for another writer's lock. */
+export const CLI_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long the server's connection waits, synchronously, for the write lock:
+ * better-sqlite3 blocks the event loop while it waits, so this is the longest
+ * any request can stall every other one. Long jobs commit in short batches, so
+ * a writer normally gets the lock well within it; otherwise the request sees
+ * SQLITE_BUSY, which the middleware retries after yielding to the event loop,
+ * and answers 503 "busy, try again" if it persists (src/lib/server/http/busy.ts).
+ */
+export const SERVER_BUSY_TIMEOUT_MS = 150;
+
+export interface OpenOptions {
+  /** `PRAGMA busy_timeout` in milliseconds (default CLI_BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
+}
+
 /**
  * Opens the SQLite database with the pragmas the platform relies on:
  * WAL with synchronous=FULL so that every acknowledged write survives a power
  * cut, foreign keys enforced, and a busy timeout so that a CLI tool (backup,
- * roster import) and the server can share the file.
+ * roster import) and the server can share the file. Every `db.transaction(fn)`
+ * of this handle runs IMMEDIATE when called plainly (see immediateByDefault).
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? CLI_BUSY_TIMEOUT_MS))}`);
+  immediateByDefault(db);
   return db;
+}
+
+/**
+ * Makes a plain call of `db.transaction(fn)(...)` BEGIN IMMEDIATE instead of
+ * SQLite's default DEFERRED. A deferred transaction that reads, then writes,
+ * must upgrade its read lock; when another connection (the nightly import, a
+ * backup's checkpoint) holds the write lock meanwhile, SQLite cannot wait for
+ * it (waiting could deadlock) and fails at once with SQLITE_BUSY, whatever
+ * the busy timeout. Taking the lock at BEGIN makes every writer wait its turn.
+ * A transaction that only reads for a consistent snapshot says `.deferred()`.
+ * Nested calls still become savepoints (better-sqlite3 decides by
+ * `db.inTransaction`, whichever variant is called).
+ */
+function immediateByDefault(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const t = transaction(fn);
+    const run = ((...args: never[]) => t.immediate(...args)) as unknown as typeof t;
+    Object.assign(run, { default: t.immediate, deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive });
+    return run;
+  }) as Db['transaction'];
+}
+
+/** True for SQLite's "another connection holds the lock" errors (SQLITE_BUSY and its extended codes). */
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Runs a write that is only bookkeeping (a session's or terminal's "last
+ * seen"): when another connection holds the lock it is skipped, and a later
+ * request writes it. Returns false when skipped; other errors are rethrown.
+ */
+export function unlessBusy(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch (error) {
+    if (isBusyError(error)) return false;
+    throw error;
+  }
 }
 
 export interface MigrationResult {
@@ -104,6 +165,11 @@ export function stmt(db: Db, text: string): Database.Statement {
   let s = cache.get(text);
   if (!s) cache.set(text, (s = db.prepare(planStableSql(text))));
   return s;
+}
+
+/** The SQL of every statement `stmt` prepared on this handle so far (the query-plan tests read it). */
+export function preparedSql(db: Db): string[] {
+  return [...(statements.get(db)?.values() ?? [])].map((s) => s.source);
 }
 
 /** True when the database answers a trivial query (health check). */

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from './config.ts';
 import { deleteExpiredSessions } from './session.ts';
-import { openDatabase, type Db } from './db.ts';
+import { isBusyError, openDatabase, SERVER_BUSY_TIMEOUT_MS, type Db } from './db.ts';
 import { FLUSH_INTERVAL_MS, TimeOnTask } from './learning/time-on-task.ts';
 import { auditKey } from './audit.ts';
 import { startDailyCheckpoints } from './audit-checkpoint-files.ts';
@@ -25,7 +25,8 @@ let runtime: Runtime | null = null;
 export function getRuntime(): Runtime {
   if (runtime) return runtime;
   const config = loadConfig();
-  const db = openDatabase(config.databaseFile);
+  // A short busy timeout: better-sqlite3 waits for a lock synchronously, stalling every request (db.ts).
+  const db = openDatabase(config.databaseFile, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   // `npm start` checked the file before serving; anything else that runs the app checks it here, once.
   if (recordedDatabaseState(config.databaseFile) === null) {
     recordDatabaseCheck(config.databaseFile, checkDatabase(db, 'quick_check', 1).length ? 'corrupt' : 'ok');
@@ -34,12 +35,22 @@ export function getRuntime(): Runtime {
   auditKey(db);
   if (config.auditCheckpointDir) startDailyCheckpoints(db, config.auditCheckpointDir);
   const timeOnTask = new TimeOnTask();
-  const sweep = setInterval(() => deleteExpiredSessions(db, config), 10 * 60_000);
+  const sweep = setInterval(() => whenNotBusy(() => deleteExpiredSessions(db, config)), 10 * 60_000);
   sweep.unref();
-  const flush = setInterval(() => timeOnTask.flush(db), FLUSH_INTERVAL_MS);
+  // A busy flush keeps its time in memory and writes it at the next tick.
+  const flush = setInterval(() => whenNotBusy(() => timeOnTask.flush(db)), FLUSH_INTERVAL_MS);
   flush.unref();
   // On a normal stop, write the gathered time before the process ends.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => timeOnTask.flush(db, Date.now(), true));
   runtime = { config, db, timeOnTask };
   return runtime;
+}
+
+/** Runs a periodic job; while another process holds the write lock it is left for the next tick (never a crash). */
+function whenNotBusy(job: () => unknown): void {
+  try {
+    job();
+  } catch (error) {
+    if (!isBusyError(error)) throw error;
+  }
 }

@@ -1,6 +1,6 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { stmt, type Db } from './db.ts';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { stmt, unlessBusy, type Db } from './db.ts';
 import type { Locale, Role } from '../shared/domain.ts';
 
 /**
@@ -78,8 +78,9 @@ export function generateSessionToken(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
+/** The SHA-256 of the token, hex: node's native hash (the JavaScript one was a visible share of every request). */
 export function sessionIdFromToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 export interface SessionMeta {
@@ -163,8 +164,8 @@ export function validateSessionToken(
     return { session: null, user: null, ended, userId: row.user_id };
   }
   let lastActiveAt = row.last_active_at;
-  if (touch && now - row.last_active_at >= TOUCH_INTERVAL_MS) {
-    stmt(db, 'UPDATE session SET last_active_at = ? WHERE id = ?').run(now, id);
+  // Bookkeeping on a read: skipped while another process holds the write lock (the next request writes it).
+  if (touch && now - row.last_active_at >= TOUCH_INTERVAL_MS && unlessBusy(() => stmt(db, 'UPDATE session SET last_active_at = ? WHERE id = ?').run(now, id))) {
     lastActiveAt = now;
   }
   const grants = row.grants ? row.grants.split(',').map(Number) : [];

@@ -38,17 +38,32 @@ interface LearnerRow {
   status: EnrolmentStatus;
 }
 
-function gradebookLearners(db: Db, teacher: SessionUser, courseId: string): LearnerRow[] {
+interface LearnerQuery {
+  /** Only this learner (a teacher's view of one learner's work). */
+  learnerId?: number;
+  /** Keyset paging: the sort key of the row before the page, and the page size. */
+  after?: [string, string, number] | null;
+  limit?: number;
+}
+
+function gradebookLearners(db: Db, teacher: SessionUser, courseId: string, query: LearnerQuery = {}): LearnerRow[] {
   const scope = facilitiesFor(teacher, 'gradebook:view');
   if (scope !== 'all' && scope.length === 0) return [];
   const facilityClause = scope === 'all' ? '' : `AND u.facility_id IN (${scope.map(Number).join(',')})`;
+  const learnerClause = query.learnerId !== undefined ? 'AND l.id = @learnerId' : '';
+  const afterClause = query.after ? 'AND (l.surname, l.given_names, l.id) > (@afterSurname, @afterGiven, @afterId)' : '';
+  const limit = query.limit !== undefined ? `LIMIT ${Math.max(1, Math.floor(query.limit))}` : '';
   return stmt(
     db,
     `SELECT l.id AS learner_id, l.inmate_number, l.surname, l.given_names, u.facility_id, e.status
      FROM enrolment e JOIN learner l ON l.id = e.learner_id JOIN user u ON u.id = l.user_id
-     WHERE e.course_id = ? AND e.status IN ('enrolled', 'completed') ${facilityClause}
-     ORDER BY l.surname, l.given_names`,
-  ).all(courseId) as LearnerRow[];
+     WHERE e.course_id = @courseId AND e.status IN ('enrolled', 'completed') ${facilityClause} ${learnerClause} ${afterClause}
+     ORDER BY l.surname, l.given_names, l.id ${limit}`,
+  ).all({
+    courseId,
+    ...(query.learnerId !== undefined ? { learnerId: query.learnerId } : {}),
+    ...(query.after ? { afterSurname: query.after[0], afterGiven: query.after[1], afterId: query.after[2] } : {}),
+  }) as LearnerRow[];
 }
 
 export interface GradebookRow {
@@ -69,19 +84,73 @@ function teaches(db: Db, teacher: SessionUser, courseId: string): boolean {
   return can(teacher, 'gradebook:view') && stmt(db, 'SELECT 1 FROM course_teacher WHERE course_id = ? AND user_id = ?').get(courseId, teacher.id) !== undefined;
 }
 
-/** The gradebook of a course the teacher teaches, or null. */
-export function getGradebook(db: Db, teacher: SessionUser, courseId: string): Gradebook | null {
+/** The course and its rows for `query`, each row with its sort key (for the next page's cursor). */
+function buildGradebook(db: Db, teacher: SessionUser, courseId: string, query: LearnerQuery): (Gradebook & { keys: Array<[string, string, number]> }) | null {
   if (!teaches(db, teacher, courseId)) return null;
   const course = getCourse(db, courseId);
   if (!course) return null;
-  const rows = gradebookLearners(db, teacher, courseId).map((r) => ({
-    learnerId: r.learner_id,
-    inmateNumber: r.inmate_number,
-    name: `${r.surname}, ${r.given_names}`,
-    status: r.status,
-    progress: getCourseProgress(db, r.learner_id, course),
-  }));
-  return { course, items: getCourseItems(db, course.id), rows };
+  const learners = gradebookLearners(db, teacher, courseId, query);
+  // Progress is worked out when a row's is read: the grading queue reads only names, for every learner.
+  const rows = learners.map((r): GradebookRow => {
+    let progress: CourseProgress | null = null;
+    return {
+      learnerId: r.learner_id,
+      inmateNumber: r.inmate_number,
+      name: `${r.surname}, ${r.given_names}`,
+      status: r.status,
+      get progress() {
+        return (progress ??= getCourseProgress(db, r.learner_id, course));
+      },
+    };
+  });
+  return { course, items: getCourseItems(db, course.id), rows, keys: learners.map((r) => [r.surname, r.given_names, r.learner_id]) };
+}
+
+/** The gradebook of a course the teacher teaches, or null: every learner (the export, the grading queue). */
+export function getGradebook(db: Db, teacher: SessionUser, courseId: string, query: LearnerQuery = {}): Gradebook | null {
+  const book = buildGradebook(db, teacher, courseId, query);
+  return book ? { course: book.course, items: book.items, rows: book.rows } : null;
+}
+
+/** Rows per page of the gradebook page. */
+export const GRADEBOOK_PAGE_SIZE = 100;
+
+/**
+ * One page of the gradebook in name order (`after`: the `next` of the page
+ * before), with the number of learners in all: a course followed by thousands
+ * of learners renders one page at a time (keyset paging).
+ */
+export function pageGradebook(db: Db, teacher: SessionUser, courseId: string, after?: string | null): (Gradebook & { total: number; next: string | null }) | null {
+  const book = buildGradebook(db, teacher, courseId, { after: decodeKey(after), limit: GRADEBOOK_PAGE_SIZE + 1 });
+  if (!book) return null;
+  const more = book.rows.length > GRADEBOOK_PAGE_SIZE;
+  const scope = facilitiesFor(teacher, 'gradebook:view');
+  const facilityClause = scope === 'all' ? '' : `AND u.facility_id IN (${scope.map(Number).join(',')})`;
+  const total = stmt(
+    db,
+    `SELECT count(*) FROM enrolment e JOIN learner l ON l.id = e.learner_id JOIN user u ON u.id = l.user_id
+     WHERE e.course_id = ? AND e.status IN ('enrolled', 'completed') ${facilityClause}`,
+  ).pluck().get(courseId) as number;
+  return {
+    course: book.course,
+    items: book.items,
+    rows: book.rows.slice(0, GRADEBOOK_PAGE_SIZE),
+    total,
+    next: more ? Buffer.from(JSON.stringify(book.keys[GRADEBOOK_PAGE_SIZE - 1])).toString('base64url') : null,
+  };
+}
+
+function decodeKey(cursor: string | null | undefined): [string, string, number] | null {
+  if (!cursor || cursor.length > 400) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'string' && typeof value[1] === 'string' && Number.isSafeInteger(value[2])) {
+      return [value[0], value[1], value[2] as number];
+    }
+  } catch {
+    // A mangled cursor shows the first page.
+  }
+  return null;
 }
 
 export interface LearnerCourseDetail {
@@ -92,7 +161,8 @@ export interface LearnerCourseDetail {
 
 /** One learner's work in a course the teacher teaches (null if not theirs to see). */
 export function getLearnerCourseDetail(db: Db, teacher: SessionUser, courseId: string, learnerId: number): LearnerCourseDetail | null {
-  const book = getGradebook(db, teacher, courseId);
+  // Only this learner's row: not the whole course's (thousands of learners at national scale).
+  const book = getGradebook(db, teacher, courseId, { learnerId });
   const row = book?.rows.find((r) => r.learnerId === learnerId);
   if (!book || !row) return null;
   const attempts = new Map(row.progress.items.filter((i) => i.kind === 'quiz').map((i) => [i.id, listAttempts(db, learnerId, i.id)]));

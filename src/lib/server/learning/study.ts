@@ -1,4 +1,4 @@
-import type { Db } from '../db.ts';
+import { unlessBusy, type Db } from '../db.ts';
 import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { getCourse, getCourseItem, type Course, type CourseItem } from '../courses/catalog.ts';
@@ -70,6 +70,11 @@ export function courseOverview(db: Db, context: StudyContext): CourseProgress {
  */
 export function recordHeartbeat(db: Db, timeOnTask: TimeOnTask, sessionId: string, context: StudyContext & { item: CourseItem }): number {
   const creditedMs = timeOnTask.beat(sessionId, context.learnerId, context.item.id);
-  if (timeOnTask.flush(db) > 0) db.transaction(() => recordCompletionIfDue(db, context.learnerId, context.course)).immediate();
+  // The batch write is bookkeeping: while another process holds the lock the time stays in memory for the next one.
+  let flushed = 0;
+  unlessBusy(() => {
+    flushed = timeOnTask.flush(db);
+  });
+  if (flushed > 0) unlessBusy(() => db.transaction(() => recordCompletionIfDue(db, context.learnerId, context.course)).immediate());
   return creditedMs;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { stmt, type Db } from '../db.ts';
+import { isBusyError, stmt, type Db } from '../db.ts';
 import { appendAudit, type AuditActor } from '../audit.ts';
 import { hashSecret } from '../password.ts';
 import { facilitiesFor } from '../policy.ts';
@@ -18,8 +18,8 @@ import { parseRoster, type RosterColumn, type RosterFileError, type RosterLine, 
  * file) becomes learners. New inmate numbers are admitted (no PIN yet: staff
  * print the new learners' PIN slips, pin-slips.ts); known ones are updated; a learner whose
  * facility changed is transferred (lifecycle.ts). Valid rows are applied in
- * one transaction, refused rows are not, and the same file twice changes
- * nothing the second time. A preview plans without writing.
+ * short transactions (see importRoster), refused rows are not, and the same
+ * file twice changes nothing the second time. A preview plans without writing.
  */
 
 export type { RosterProblem, RosterFileError } from './roster-csv.ts';
@@ -228,12 +228,36 @@ function applyPlan(db: Db, actor: RosterActor, plan: Plan, secretHash: string, n
   return plan;
 }
 
+/** Rows applied per transaction: short enough that the server's writers never wait long for the lock. */
+export const ROSTER_BATCH_ROWS = 200;
+/** Pauses before retrying a batch that found the lock busy (another import, a backup): about 30 s in all. */
+const BUSY_DELAYS_MS = [50, 100, 200, 400, 800, 1_600, 3_200, 6_400, 6_400, 6_400, 6_400];
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs one batch's transaction; while the lock is busy, waits asynchronously and tries again. */
+async function inBatch<T>(db: Db, work: () => T): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return db.transaction(work).immediate();
+    } catch (error) {
+      if (!isBusyError(error) || i >= BUSY_DELAYS_MS.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_DELAYS_MS[i]));
+    }
+  }
+}
+
 /**
  * Imports the roster: every valid row is applied and every refused row is
- * left out, in one transaction, with one `roster.import` audit entry
- * holding the counts (plus the usual entry per admitted, changed or moved
- * learner). `dryRun` plans only, like `previewRoster`. New learners get an
- * unusable secret (one random value nobody knows, hashed once per import).
+ * left out, with one `roster.import` audit entry holding the counts (plus the
+ * usual entry per admitted, changed or moved learner). Rows are planned and
+ * applied in batches of ROSTER_BATCH_ROWS, each its own transaction, yielding
+ * to the event loop between them: a 100,000-row import never holds the write
+ * lock for long, so the server and its requests keep going. An import cut
+ * short (a crash) leaves whole batches applied; running the same file again
+ * finishes it, as a roster applied twice changes nothing the second time.
+ * `dryRun` plans only, like `previewRoster`. New learners get an unusable
+ * secret (one random value nobody knows, hashed once per import).
  */
 export async function importRoster(
   db: Db,
@@ -247,26 +271,29 @@ export async function importRoster(
   if (options.dryRun) return { ok: true, report: toReport(planRoster(db, actor, parsed.lines), false) };
   const secretHash = await hashSecret(randomBytes(32).toString('base64url'));
   const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
-  return db
-    .transaction((): RosterResult => {
-      // Planned again inside the transaction: the database may have changed since the preview.
-      const plans = planRoster(db, actor, parsed.lines).map((plan) => applyPlan(db, actor, plan, secretHash, now));
-      const report = toReport(plans, true);
-      const facilities = [...new Set(plans.filter((p) => p.action !== 'refused' && p.action !== 'elsewhere').map((p) => p.facilityId))];
-      appendAudit(
-        db,
-        {
-          actor: auditOf(actor),
-          action: 'roster.import',
-          targetType: 'roster',
-          facilityId: facilities.length === 1 ? (facilities[0] ?? null) : null,
-          details: { file: options.fileName ?? null, sha256: encodeHexLowerCase(sha256(bytes)), rows: plans.length, ...report.counts },
-        },
-        now,
-      );
-      return { ok: true, report };
-    })
-    .immediate();
+  const plans: Plan[] = [];
+  for (let from = 0; from < parsed.lines.length; from += ROSTER_BATCH_ROWS) {
+    const lines = parsed.lines.slice(from, from + ROSTER_BATCH_ROWS);
+    // Planned inside the batch's transaction: the database may have changed since the preview.
+    plans.push(...(await inBatch(db, () => planRoster(db, actor, lines).map((plan) => applyPlan(db, actor, plan, secretHash, now)))));
+    await yieldToEventLoop();
+  }
+  const report = toReport(plans, true);
+  const facilities = [...new Set(plans.filter((p) => p.action !== 'refused' && p.action !== 'elsewhere').map((p) => p.facilityId))];
+  await inBatch(db, () =>
+    appendAudit(
+      db,
+      {
+        actor: auditOf(actor),
+        action: 'roster.import',
+        targetType: 'roster',
+        facilityId: facilities.length === 1 ? (facilities[0] ?? null) : null,
+        details: { file: options.fileName ?? null, sha256: encodeHexLowerCase(sha256(bytes)), rows: plans.length, ...report.counts },
+      },
+      now,
+    ),
+  );
+  return { ok: true, report };
 }
 
 /** One problem as a sentence in `locale` (the command line uses English). */

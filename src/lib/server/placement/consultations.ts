@@ -7,6 +7,9 @@ import { auditActor } from '../people/users.ts';
 import { INTERESTS, parseInterests, type Interest } from './interests.ts';
 import { dateSchema } from '../../shared/schemas.ts';
 import { LATVIAN_LEVELS, type LatvianLevel } from '../../shared/domain.ts';
+
+/** Today's date in Riga (YYYY-MM-DD); built once, as formatters are costly to build. */
+const RIGA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Riga', year: 'numeric', month: '2-digit', day: '2-digit' });
 import type { MessageKey } from '../../i18n/index.ts';
 
 /**
@@ -51,7 +54,7 @@ export const TEXT_FIELDS = Object.keys(TEXT_LIMITS) as ConsultationTextField[];
 
 /** The calendar date in Riga (where every prison is) at `now`, as YYYY-MM-DD. */
 export function rigaDate(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Riga', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return RIGA_DAY.format(now);
 }
 
 const text = (max: number) => z.string().trim().max(max, { error: 'validation.tooLong' }).default('');

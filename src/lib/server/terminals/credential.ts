@@ -57,6 +57,22 @@ function equal(a: string, b: string): boolean {
  */
 export function readCredential(db: Db, value: string | undefined | null): { terminalId: number; secretHash: string } | null {
   if (!value || value.length > 200) return null;
+  // Every request of a terminal carries the same cookie: its verdict (which depends only on the value and the key) is remembered.
+  let seen = verdicts.get(db);
+  if (!seen) verdicts.set(db, (seen = new Map()));
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  const verdict = checkCredential(db, value);
+  if (seen.size >= VERDICTS_KEPT) seen.clear();
+  seen.set(value, verdict);
+  return verdict;
+}
+
+/** Cookie values whose verdict is remembered per database (a prison system has a few thousand terminals). */
+const VERDICTS_KEPT = 20_000;
+const verdicts = new WeakMap<Db, Map<string, { terminalId: number; secretHash: string } | null>>();
+
+function checkCredential(db: Db, value: string): { terminalId: number; secretHash: string } | null {
   const match = /^([1-9][0-9]{0,9})\.([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(value);
   if (!match) return null;
   const [, id, secret, signature] = match;

@@ -1,4 +1,4 @@
-import { stmt, type Db } from '../db.ts';
+import { stmt, unlessBusy, type Db } from '../db.ts';
 
 /**
  * What a learner's page on a terminal polls for: the supervisor's notices
@@ -21,7 +21,22 @@ export function noticesFor(db: Db, terminalId: number, afterId: number, since: n
     ORDER BY n.id LIMIT 10`).all(terminalId, afterId, since, now) as Notice[];
 }
 
-/** The learner's current course and item, written by the learning heartbeat. */
+/**
+ * An unchanged activity is rewritten at most this often: the room view counts a learner active for
+ * two minutes after the last record (ACTIVE_WITHIN_MS), and every write costs an fsync and the lock.
+ */
+export const ACTIVITY_REFRESH_MS = 30_000;
+
+/**
+ * The learner's current course and item, written by the learning heartbeat and
+ * the lesson page. Read first: most calls find it current, and a read takes no
+ * write lock and no fsync (this runs on every lesson view). Bookkeeping: skipped
+ * while another process holds the write lock.
+ */
 export function recordActivity(db: Db, sessionId: string, courseId: string, itemId: number, now = Date.now()): void {
-  stmt(db, 'UPDATE session SET activity_course_id = ?, activity_item_id = ?, activity_at = ? WHERE id = ?').run(courseId, itemId, now, sessionId);
+  const current = stmt(db, 'SELECT activity_course_id AS courseId, activity_item_id AS itemId, activity_at AS at FROM session WHERE id = ?').get(sessionId) as
+    | { courseId: string | null; itemId: number | null; at: number | null }
+    | undefined;
+  if (!current || (current.courseId === courseId && current.itemId === itemId && current.at !== null && now - current.at < ACTIVITY_REFRESH_MS)) return;
+  unlessBusy(() => stmt(db, 'UPDATE session SET activity_course_id = ?, activity_item_id = ?, activity_at = ? WHERE id = ?').run(courseId, itemId, now, sessionId));
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { inTransaction, stmt, type Db } from '../db.ts';
+import { inTransaction, stmt, unlessBusy, type Db } from '../db.ts';
 import { appendAudit } from '../audit.ts';
 import { can, facilitiesFor } from '../policy.ts';
 import { endSession, type EndedByOther, type SessionMeta, type SessionUser } from '../session.ts';
@@ -169,7 +169,8 @@ export function touchTerminal(db: Db, terminalId: number, now = Date.now()): voi
   // Read first: most requests find it fresh, and a read takes no write lock (this runs on every request of a terminal).
   const seen = stmt(db, 'SELECT last_seen_at FROM terminal WHERE id = ?').pluck().get(terminalId) as number | null | undefined;
   if (seen === undefined || (seen !== null && seen > now - 60_000)) return;
-  stmt(db, 'UPDATE terminal SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)').run(now, terminalId, now - 60_000);
+  // Bookkeeping: skipped while another process holds the write lock.
+  unlessBusy(() => stmt(db, 'UPDATE terminal SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at <= ?)').run(now, terminalId, now - 60_000));
 }
 
 export function listRooms(db: Db, actor: SessionUser): Room[] {
