@@ -272,6 +272,9 @@ const ROWS: Row[] = [
   { file: 'staff/programmes/[id]/index.astro', method: 'GET', url: '/staff/programmes/999', expect: only({ admin: 'notFound', education_staff: 'notFound' }) },
   { file: 'staff/reports/index.astro', method: 'GET', url: '/staff/reports', expect: only({ admin: 'page', education_staff: 'page' }) },
   { file: 'staff/reports/programmes.csv.ts', method: 'GET', url: '/staff/reports/programmes.csv?from=2026-01-01&to=2026-12-31', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/indicators/index.astro', method: 'GET', url: '/staff/indicators?period=year&year=2026', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/indicators/[table].csv.ts', method: 'GET', url: '/staff/indicators/headline.csv?period=year&year=2026', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/indicators/report.xlsx.ts', method: 'GET', url: '/staff/indicators/report.xlsx?period=year&year=2026', expect: only({ admin: 'page', education_staff: 'page' }) },
   // Placement of one learner: learner 1 is at Olaine (ieva.ozola's), learner 35 at Iļģuciems.
   { file: 'staff/learners/[id]/placement.astro', method: 'GET', url: '/staff/learners/1/placement', expect: only({ admin: 'page', education_staff: 'page' }) },
   { file: 'staff/learners/[id]/placement.astro', method: 'GET', url: '/staff/learners/35/placement', expect: only({ admin: 'page', education_staff: 'notFound' }) },

@@ -20,7 +20,7 @@ export function buildQuarter(p: Prison) {
   const a = Array.from({ length: 10 }, (_, i) =>
     addPerson(db, A, { birthYear: i < 4 ? 2002 : 1980, education: i < 5 ? 'basic' : 'secondary', locale: i < 7 ? 'lv' : 'ru', sex: i < 8 ? 'M' : 'F' }),
   );
-  const [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = a;
+  const [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = a as [number, number, number, number, number, number, number, number, number, number];
   const b1 = addPerson(db, B, { birthYear: null, sex: 'F' });
 
   for (const x of [a1, a2, a3, a4, a5, a6]) addConsult(db, x, A, '2026-01-05');

@@ -109,8 +109,7 @@ export function parseIndicatorQuery(params: URLSearchParams, today: string): Que
   let period: Period;
   if (kind === 'month') {
     const month = q.month ?? today.slice(0, 7);
-    const [my, mm] = month.split('-').map(Number);
-    period = { kind, from: `${month}-01`, to: monthEnd(my, mm) };
+    period = { kind, from: `${month}-01`, to: monthEnd(Number(month.slice(0, 4)), Number(month.slice(5, 7))) };
   } else if (kind === 'quarter') {
     const quarter = q.quarter ?? Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
     period = { kind, from: `${y}-${pad(quarter * 3 - 2)}-01`, to: monthEnd(y, quarter * 3) };

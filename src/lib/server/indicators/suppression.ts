@@ -71,9 +71,10 @@ export function protectGroup(cells: readonly Cell[], total: Cell): { cells: Cell
   if (sum.state === 'shown' && suppressed() === 1) {
     let pick = -1;
     out.forEach((c, i) => {
-      if (c.state === 'shown' && (c.value ?? 0) > 0 && (pick < 0 || (c.value ?? 0) < (out[pick].value ?? 0))) pick = i;
+      if (c.state === 'shown' && (c.value ?? 0) > 0 && (pick < 0 || (c.value ?? 0) < (out[pick]?.value ?? 0))) pick = i;
     });
-    if (pick >= 0) out[pick] = { ...out[pick], state: 'secondary' };
+    const chosen = out[pick];
+    if (chosen) out[pick] = { value: chosen.value, state: 'secondary' };
     else sum = { ...sum, state: (sum.value ?? 0) < MIN_CELL ? 'primary' : 'secondary' };
   }
   return { cells: out, total: sum };

@@ -44,8 +44,11 @@ function protectColumns(rows: ReportRow[], total: ReportRow, columns: ReportColu
   const sum = { ...total, cells: [...total.cells] };
   columns.forEach((col, i) => {
     if (col.kind !== 'people' || !additive(i)) return;
-    const g = protectGroup(out.map((r) => r.cells[i]), sum.cells[i]);
-    g.cells.forEach((c, j) => (out[j].cells[i] = c));
+    const g = protectGroup(out.map((r) => r.cells[i]!), sum.cells[i]!);
+    g.cells.forEach((c, j) => {
+      const row = out[j];
+      if (row) row.cells[i] = c;
+    });
     sum.cells[i] = g.total;
   });
   return { rows: out, total: sum };
@@ -122,7 +125,7 @@ export function reportTables(ind: Indicators, tr: Translator, locale: string, fa
   for (const r of headline.rows) r.kind = kinds[r.key] ?? 'people';
 
   const seriesColumns: ReportColumn[] = SERIES.map((k) => ({ label: tr(`indicators.${k}` as MessageKey), kind: k === 'hours' ? 'hours' : 'people' }));
-  const seriesRows = ind.months.map((m, i) => ({ key: m, label: monthLabel(locale, m), cells: SERIES.map((k) => (k === 'hours' ? plainCell(ind.series[k][i]) : peopleCell(ind.series[k][i]))) }));
+  const seriesRows = ind.months.map((m, i) => ({ key: m, label: monthLabel(locale, m), cells: SERIES.map((k) => (k === 'hours' ? plainCell(ind.series[k][i] ?? 0) : peopleCell(ind.series[k][i] ?? 0))) }));
   const seriesTotal = { key: 'total', label: tr('indicators.total'), cells: SERIES.map((k) => (k === 'hours' ? plainCell(ind.hours) : k === 'participants' ? peopleCell(ind.participants) : peopleCell(ind.series[k].reduce((a, b) => a + b, 0)))) };
   // Participants are counted once per period, not summed over months: that column does not add up.
   const series = protectColumns(seriesRows, seriesTotal, seriesColumns, (i) => SERIES[i] !== 'participants');
