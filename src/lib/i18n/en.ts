@@ -1292,6 +1292,7 @@ export const en = {
   'roster.error.educationLevel': 'Use one of: none, primary, basic, secondary, vocational, higher.',
   'roster.error.latvianLevel': 'Use one of: none, A1, A2, B1, B2, C1, C2.',
   'roster.error.language': 'Use one of: lv, en, ru.',
+  'roster.error.sex': "Sex is M or F (or empty when the register does not say).",
   'roster.error.duplicate': 'The same inmate number is already in row {row}.',
   'roster.error.columnCount': 'The row has {found} values, but the header has {expected} columns.',
   'roster.error.released': 'This person has been released. The roster does not bring them back; if they are in custody again, staff decide by hand.',

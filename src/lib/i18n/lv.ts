@@ -1294,6 +1294,7 @@ export const lv: Record<MessageKey, string> = {
   'roster.error.educationLevel': 'Izmantojiet vienu no: none, primary, basic, secondary, vocational, higher.',
   'roster.error.latvianLevel': 'Izmantojiet vienu no: none, A1, A2, B1, B2, C1, C2.',
   'roster.error.language': 'Izmantojiet vienu no: lv, en, ru.',
+  'roster.error.sex': "Dzimums ir M vai F (vai tukšs, ja reģistrs to nenorāda).",
   'roster.error.duplicate': 'Tas pats ieslodzītā numurs jau ir {row}. rindā.',
   'roster.error.columnCount': 'Rindā ir {found} vērtības, bet pirmajā rindā ir {expected} kolonnas.',
   'roster.error.released': 'Šī persona ir atbrīvota. Saraksts to neatjauno; ja persona atkal ir ieslodzījumā, darbinieki to izlemj paši.',

@@ -1294,6 +1294,7 @@ export const ru: Record<MessageKey, string> = {
   'roster.error.educationLevel': 'Используйте одно из: none, primary, basic, secondary, vocational, higher.',
   'roster.error.latvianLevel': 'Используйте одно из: none, A1, A2, B1, B2, C1, C2.',
   'roster.error.language': 'Используйте одно из: lv, en, ru.',
+  'roster.error.sex': "Пол — M или F (или пусто, если регистр его не указывает).",
   'roster.error.duplicate': 'Этот номер заключённого уже есть в строке {row}.',
   'roster.error.columnCount': 'В строке {found} значений, а в первой строке {expected} столбцов.',
   'roster.error.released': 'Этот человек освобождён. Список не возвращает его обратно; если он снова в заключении, решают сотрудники.',
