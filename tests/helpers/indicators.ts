@@ -1,4 +1,5 @@
 import { stmt, type Db } from '../../src/lib/server/db.ts';
+import { addLearningDay } from '../../src/lib/server/learning/learning-days.ts';
 import type { EducationLevel, Locale } from '../../src/lib/shared/domain.ts';
 
 /**
@@ -129,7 +130,7 @@ export function addDocument(db: Db, learnerId: number, o: DocumentOptions): numb
 }
 
 export function addLearningTime(db: Db, learnerId: number, courseId: string, day: string, seconds: number): void {
-  stmt(db, 'INSERT INTO learning_day (day, learner_id, course_id, seconds) VALUES (?, ?, ?, ?)').run(day, learnerId, courseId, seconds);
+  addLearningDay(db, learnerId, courseId, day, seconds);
 }
 
 export function releasePerson(db: Db, learnerId: number, on: string): void {

@@ -29,7 +29,8 @@ function documentForPlot(): Document {
 export function safeSvg(svg: string, label: string): string {
   const clean = svg
     .replace(/<style>[\s\S]*?<\/style>/g, '')
-    .replace(/\s(style|on[a-z]+|href|xlink:href)="[^"]*"/gi, '')
+    // Inner aria-labels: the whole chart is one image with one name (its table is the text alternative).
+    .replace(/\s(style|on[a-z]+|href|xlink:href|aria-label|aria-description)="[^"]*"/gi, '')
     .replace(/<(script|foreignObject|image|use|a)\b[\s\S]*?<\/\1>/gi, '');
   const escaped = label.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   return clean.replace(/^<svg /, `<svg role="img" aria-label="${escaped}" focusable="false" `);

@@ -73,6 +73,13 @@ export class TimeOnTask {
          SELECT ?, ?, course_id, ? FROM course_item WHERE id = ?
          ON CONFLICT (day, learner_id, course_id) DO UPDATE SET seconds = seconds + excluded.seconds`,
       );
+      const perFacilityDay = stmt(
+        db,
+        `INSERT INTO learning_facility_day (day, facility_id, course_id, seconds)
+         SELECT ?, u.facility_id, i.course_id, ? FROM course_item i, learner l JOIN user u ON u.id = l.user_id
+         WHERE i.id = ? AND l.id = ? AND u.facility_id IS NOT NULL
+         ON CONFLICT (day, facility_id, course_id) DO UPDATE SET seconds = seconds + excluded.seconds`,
+      );
       // Whole seconds are written; the remainder stays pending for the next flush.
       for (const e of entries) {
         const seconds = Math.floor(e.ms / 1000);
@@ -81,6 +88,7 @@ export class TimeOnTask {
         if (seconds > 0) {
           upsert.run(e.learnerId, e.itemId, seconds, at);
           perDay.run(at.slice(0, 10), e.learnerId, seconds, e.itemId);
+          perFacilityDay.run(at.slice(0, 10), seconds, e.itemId, e.learnerId);
         }
         if (rest > 0) this.pending.set(`${e.learnerId}:${e.itemId}`, { ...e, ms: rest });
       }

@@ -2,6 +2,7 @@ import { stmt, type Db } from '../db.ts';
 import { SYSTEM_ACTOR } from '../audit.ts';
 import { getCourse } from '../courses/catalog.ts';
 import { issueCertificate } from '../certificates/certificates.ts';
+import { addLearningDay } from '../learning/learning-days.ts';
 import type { EducationLevel, Locale } from '../../shared/domain.ts';
 
 /**
@@ -82,10 +83,6 @@ export function seedDemoHistory(db: Db, now = new Date()): { learners: number; d
     db,
     `INSERT INTO placement (learner_id, programme_id, status, recommended, waitlisted_at, enrolled_at, status_at, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
   );
-  const insertTime = stmt(
-    db,
-    `INSERT INTO learning_day (day, learner_id, course_id, seconds) VALUES (?, ?, ?, ?) ON CONFLICT (day, learner_id, course_id) DO UPDATE SET seconds = seconds + excluded.seconds`,
-  );
   const documents: Array<{ learnerId: number; name: string; rule: CourseRule; programmeId: number; on: number; statement: boolean }> = [];
   let number = 0;
 
@@ -134,7 +131,7 @@ export function seedDemoHistory(db: Db, now = new Date()): { learners: number; d
             else [status, statusAt] = ['completed', ends];
             insertPlacement.run(learnerId, programmeId, status, consulted ? 1 : 0, waitlistedAt ? iso(waitlistedAt) : null, iso(enrolledAt), iso(statusAt), iso(waitlistedAt ?? enrolledAt));
             // Two to four sessions a week of 30–90 active minutes until the place ended.
-            for (let d = enrolledAt; d < statusAt; d += between(1, 4) * DAY) insertTime.run(date(d), learnerId, rule.id, between(30, 90) * 60);
+            for (let d = enrolledAt; d < statusAt; d += between(1, 4) * DAY) addLearningDay(db, learnerId, rule.id, date(d), between(30, 90) * 60);
             if (status === 'completed') documents.push({ learnerId, name: `${given} ${surname}`, rule, programmeId, on: statusAt + between(1, 10) * DAY, statement: false });
             else if (status !== 'withdrawn' && status !== 'failed' && chance(0.6)) documents.push({ learnerId, name: `${given} ${surname}`, rule, programmeId, on: statusAt + between(1, 10) * DAY, statement: true });
           }
