@@ -43,7 +43,9 @@ GROUP BY d.day, u.facility_id, d.course_id;
 
 -- The indicators read placements and consultations by date.
 CREATE INDEX placement_enrolled_at ON placement (enrolled_at);
+-- Open places by status, ended ones by when they ended (the two halves of "active in the period").
 CREATE INDEX placement_status_at ON placement (status, status_at);
+CREATE INDEX placement_ended_at ON placement (status_at);
 CREATE INDEX consultation_held_on ON consultation (held_on, facility_id);
 CREATE INDEX certificate_issued_on ON certificate (issued_on);
 CREATE INDEX learner_released_on ON learner (released_on) WHERE released_on IS NOT NULL;

@@ -56,17 +56,19 @@ function render(options: Plot.PlotOptions, label: string): string {
 }
 
 /** Monthly columns of one figure (a column of the monthly table). */
-export function seriesChart(table: ReportTable, column: number, title: string, format: (n: number) => string): Chart {
-  const d = data(table, column, format);
+export function seriesChart(table: ReportTable, column: number, title: string, format: (n: number) => string, axisLabel: (key: string) => string = (k) => k): Chart {
+  const d = data(table, column, format).map((x) => ({ ...x, label: axisLabel(x.key) }));
   const max = Math.max(1, ...d.map((x) => x.value ?? 0));
+  const whole = table.columns[column]?.kind === 'people';
   const svg = render(
     {
       width: 420,
       height: 200,
       marginLeft: 44,
-      marginBottom: 36,
-      x: { type: 'band', domain: d.map((x) => x.label), label: null, tickRotate: d.length > 6 ? -45 : 0 },
-      y: { domain: [0, max], grid: true, label: null, nice: true },
+      marginBottom: d.length > 12 ? 48 : 30,
+      x: { type: 'band', domain: d.map((x) => x.label), label: null, tickRotate: d.length > 12 ? -45 : 0 },
+      // People are whole: no 0.5-person ticks on a small axis.
+      y: { domain: [0, max], grid: true, label: null, nice: true, ticks: whole ? Math.min(5, max) : 5, tickFormat: (n: number) => (whole && !Number.isInteger(n) ? '' : format(n)) },
       marks: [
         Plot.barY(d.filter((x) => x.value !== null), { x: 'label', y: 'value', fill: COLOR }),
         // Suppressed months: a label where the bar would be, no bar.

@@ -1,5 +1,5 @@
 import type { Facts, PersonDims, PlacementFact } from './facts.ts';
-import { monthEnd, monthsOf, type Period } from './period.ts';
+import { monthsOf, type Period } from './period.ts';
 
 /**
  * The indicators of a period, counted from the facts. Pure code: the exact
@@ -124,6 +124,37 @@ function peopleByLevel(docs: Facts['documents'], test: (d: Facts['documents'][nu
   return [...by].map(([level, s]) => ({ level, people: s.size })).sort((a, b) => a.level.localeCompare(b.level, 'en', { numeric: true }));
 }
 
+/**
+ * The monthly series in one pass over the rows (a national year is tens of
+ * thousands of places: one filter per month and figure would be slow). A
+ * period may start or end inside a month: the series counts only its days.
+ */
+function monthlySeries(facts: Facts, period: Period, months: string[]): Record<SeriesKey, number[]> {
+  const { from, to } = period;
+  const index = new Map(months.map((m, i) => [m, i]));
+  const at = (d: string) => index.get(d.slice(0, 7)) ?? -1;
+  const zeros = () => months.map(() => 0);
+  const active = months.map(() => new Set<number>());
+  const s = { enrolments: zeros(), completions: zeros(), dropouts: zeros(), documents: zeros(), consultations: zeros(), hours: zeros() };
+  for (const p of facts.placements) {
+    if (within(p.enrolledAt, from, to)) s.enrolments[at(p.enrolledAt!)]! += 1;
+    if (endedCompleted(p, from, to)) s.completions[at(p.statusAt)]! += 1;
+    if (endedDropout(p, from, to)) s.dropouts[at(p.statusAt)]! += 1;
+    if (activeBetween(p, from, to)) {
+      const first = p.enrolledAt!.slice(0, 10) < from ? 0 : at(p.enrolledAt!);
+      const last = OPEN.has(p.status) || p.statusAt.slice(0, 10) > to ? months.length - 1 : at(p.statusAt);
+      for (let i = first; i <= last; i++) active[i]!.add(p.learnerId);
+    }
+  }
+  for (const d of facts.documents) if (within(d.issuedOn, from, to)) s.documents[at(d.issuedOn)]! += 1;
+  for (const c of facts.consultations) if (within(c.heldOn, from, to)) s.consultations[at(c.heldOn)]! += 1;
+  for (const l of facts.learning) {
+    const i = index.get(l.month);
+    if (i !== undefined) s.hours[i]! += l.seconds;
+  }
+  return { participants: active.map((a) => a.size), ...s, hours: s.hours.map(hours1) };
+}
+
 /** Every indicator of the period from the facts. */
 export function computeIndicators(facts: Facts, period: Period): Indicators {
   const { from, to } = period;
@@ -169,21 +200,7 @@ export function computeIndicators(facts: Facts, period: Period): Indicators {
     }),
   ) as Record<Dimension, BreakdownRow[]>;
 
-  const series = Object.fromEntries(SERIES.map((k) => [k, [] as number[]])) as Record<SeriesKey, number[]>;
-  for (const m of months) {
-    const f = m + '-01';
-    const t = monthEnd(Number(m.slice(0, 4)), Number(m.slice(5, 7)));
-    // A period may start or end inside a month: the series counts only its days.
-    const mf = f < from ? from : f;
-    const mt = t > to ? to : t;
-    series.participants.push(new Set(pl.filter((p) => activeBetween(p, mf, mt)).map((p) => p.learnerId)).size);
-    series.enrolments.push(pl.filter((p) => within(p.enrolledAt, mf, mt)).length);
-    series.completions.push(pl.filter((p) => endedCompleted(p, mf, mt)).length);
-    series.dropouts.push(pl.filter((p) => endedDropout(p, mf, mt)).length);
-    series.documents.push(docs.filter((d) => within(d.issuedOn, mf, mt)).length);
-    series.consultations.push(cons.filter((c) => within(c.heldOn, mf, mt)).length);
-    series.hours.push(hours1(facts.learning.filter((l) => l.month === m).reduce((s, l) => s + l.seconds, 0)));
-  }
+  const series = monthlySeries(facts, period, months);
 
   const docLearners = new Set(docs.map((d) => d.learnerId));
   return {

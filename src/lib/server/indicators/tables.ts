@@ -55,8 +55,8 @@ function protectColumns(rows: ReportRow[], total: ReportRow, columns: ReportColu
 }
 
 /** A one-column table of categories that add up to a total (drop-outs by reason, documents by kind …). */
-function partsTable(tr: Translator, id: string, title: MessageKey, rowHeader: MessageKey, parts: Array<{ key: string; label: string; n: number }>, total: number, additive = true): ReportTable {
-  const columns = [people(tr('indicators.col.people'))];
+function partsTable(tr: Translator, id: string, title: MessageKey, rowHeader: MessageKey, parts: Array<{ key: string; label: string; n: number }>, total: number, additive = true, unit: MessageKey = 'indicators.col.people'): ReportTable {
+  const columns = [people(tr(unit))];
   const rows = parts.map((p) => ({ key: p.key, label: p.label, cells: [peopleCell(p.n)] }));
   const totalRow = { key: 'total', label: tr('indicators.total'), cells: [peopleCell(total)] };
   const protectedRows = additive ? protectColumns(rows, totalRow, columns, () => true) : { rows, total: totalRow };
@@ -84,7 +84,13 @@ function breakdownTable(tr: Translator, dim: Dimension, rows: BreakdownRow[], in
   return { id: `by-${dim}`, title: tr(`indicators.by.${dim}` as MessageKey), rowHeader: tr(`indicators.dim.${dim}` as MessageKey), columns, rows: p.rows, total: p.total };
 }
 
-const monthLabel = (locale: string, m: string) => new Date(`${m}-01T00:00:00Z`).toLocaleDateString(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+const monthLabel = (locale: string, m: string) => new Date(`${m}-01T00:00:00Z`).toLocaleDateString(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A month as a chart's axis shows it: "janv." within one year, "janv. 25" across years. */
+export function shortMonth(locale: string, m: string, withYear: boolean): string {
+  const name = new Date(`${m}-01T00:00:00Z`).toLocaleDateString(locale, { month: 'short', timeZone: 'UTC' });
+  return withYear ? `${name} ${m.slice(2, 4)}` : name;
+}
 
 /** Every table of the report, suppressed, in the reader's language. */
 export function reportTables(ind: Indicators, tr: Translator, locale: string, facilities: ReadonlyMap<number, string>): ReportTable[] {
@@ -143,7 +149,7 @@ export function reportTables(ind: Indicators, tr: Translator, locale: string, fa
       total: null,
     },
     partsTable(tr, 'dropouts', 'indicators.dropoutsByReason', 'indicators.reason', DROPOUT_REASONS.map((r) => ({ key: r, label: tr(`placement.status.${r}` as MessageKey), n: ind.dropoutsByReason[r] })), ind.dropouts),
-    partsTable(tr, 'documents', 'indicators.documentsByKind', 'indicators.kind', DOCUMENT_KINDS.map((k) => ({ key: k, label: tr(`indicators.docKind.${k}` as MessageKey), n: ind.documentsByKind[k] })), ind.documents),
+    partsTable(tr, 'documents', 'indicators.documentsByKind', 'indicators.kind', DOCUMENT_KINDS.map((k) => ({ key: k, label: tr(`indicators.docKind.${k}` as MessageKey), n: ind.documentsByKind[k] })), ind.documents, true, 'indicators.col.count'),
     // People per level: a person may reach two levels in a period, so these do not add up to a total.
     partsTable(tr, 'qualifications', 'indicators.qualifications', 'indicators.level', ind.qualifications.map((q) => ({ key: q.level, label: q.level, n: q.people })), 0, false),
     partsTable(tr, 'latvian', 'indicators.latvianLevels', 'indicators.level', ind.latvianLevels.map((q) => ({ key: q.level, label: q.level, n: q.people })), 0, false),
@@ -157,6 +163,8 @@ export function reportTables(ind: Indicators, tr: Translator, locale: string, fa
         { key: 'pre_release', label: tr('report.preRelease'), n: ind.consultations.preRelease },
       ],
       ind.consultations.career + ind.consultations.preRelease,
+      true,
+      'indicators.col.count',
     ),
     {
       id: 'released',
