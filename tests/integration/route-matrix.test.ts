@@ -245,6 +245,8 @@ const ROWS: Row[] = [
   // Teaching: janis.liepa (Olaine) teaches latviesu-a2-darbs; learner 1 is his, learner 35 (Iļģuciems) is not.
   { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/no-such-course', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/courses/[courseId]/overview.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/overview', expect: only({ teacher: 'page' }) },
+  { file: 'teach/courses/[courseId]/overview.astro', method: 'GET', url: '/teach/courses/no-such-course/overview', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/gradebook.csv', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/no-such-course/gradebook.csv', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/1', expect: only({ teacher: 'page' }) },

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import { cellNumber, cellText, type Cell } from './suppression.ts';
+import { cellNumber, cellText, plainCell, type Cell } from './suppression.ts';
 import type { ReportTable } from './tables.ts';
 
 /**
@@ -103,4 +103,10 @@ export function barChart(id: string, table: ReportTable, column: number, title: 
     title,
   );
   return { id, title, svg };
+}
+
+/** Bars of plain numbers (no suppression: e.g. a teacher's own class), in the given order. */
+export function plainBars(id: string, title: string, rows: Array<{ key: string; label: string; value: number }>, format: (n: number) => string = String): Chart {
+  const table: ReportTable = { id, title, rowHeader: '', columns: [{ label: title, kind: 'people' }], rows: rows.map((r) => ({ key: r.key, label: r.label, cells: [plainCell(r.value)] })), total: null };
+  return barChart(id, table, 0, title, format, { keepOrder: true });
 }

@@ -31,7 +31,7 @@ export interface PlacementFact extends PersonDims {
   enrolledAt: string | null;
   statusAt: string;
   createdAt: string;
-  /** The learner's latest career consultation on or before the placement was made (YYYY-MM-DD). */
+  /** For a place started in the period: the learner's latest career consultation on or before the start (YYYY-MM-DD); else null. */
   consultedOn: string | null;
 }
 
@@ -76,7 +76,8 @@ const person = (facility: string) => `l.id AS learnerId, ${facility} AS facility
 const PERSON = person('u.facility_id');
 
 // Programmes the report covers: in scope and matching the filters. A programme's track is its first course's.
-const PROGRAMMES = `prog AS (
+// MATERIALIZED: a few hundred rows computed once, not a track look-up per place.
+const PROGRAMMES = `prog AS MATERIALIZED (
   SELECT g.id, g.facility_id, g.language,
     (SELECT c.track FROM programme_course pc JOIN course c ON c.id = pc.course_id WHERE pc.programme_id = g.id ORDER BY pc.position LIMIT 1) AS track
   FROM programme g
@@ -90,8 +91,10 @@ const PROGRAMMES = `prog AS (
 const PLACEMENTS = `WITH ${PROGRAMMES}
 SELECT ${person('prog.facility_id')}, prog.id AS programmeId, prog.track AS track, p.status AS status, p.waitlisted_at AS waitlistedAt,
   p.enrolled_at AS enrolledAt, p.status_at AS statusAt, p.created_at AS createdAt,
-  (SELECT max(c.held_on) FROM consultation c WHERE c.learner_id = p.learner_id AND c.kind = 'career'
-     AND c.held_on <= substr(coalesce(p.enrolled_at, p.waitlisted_at, p.created_at), 1, 10)) AS consultedOn
+  -- Only places started in the period need it (days to a place): no look-up for the others.
+  CASE WHEN p.enrolled_at BETWEEN @from AND @toEnd THEN
+    (SELECT max(c.held_on) FROM consultation c WHERE c.learner_id = p.learner_id AND c.kind = 'career' AND c.held_on <= substr(p.enrolled_at, 1, 10))
+  END AS consultedOn
 FROM placement p JOIN prog ON prog.id = p.programme_id
   JOIN learner l ON l.id = p.learner_id JOIN user u ON u.id = l.user_id
 WHERE (@track IS NULL OR prog.track = @track)
@@ -107,10 +110,15 @@ WHERE c.held_on BETWEEN @from AND @to
 
 // A document counts once: a re-issue replaces a revoked original and is not counted again;
 // a document revoked for any other reason is not counted.
-const DOCUMENTS = `SELECT ${person('coalesce(g.facility_id, u.facility_id)')}, d.kind AS kind, d.level AS level, d.issued_on AS issuedOn,
-  coalesce(c.track, (SELECT c2.track FROM programme_course pc JOIN course c2 ON c2.id = pc.course_id WHERE pc.programme_id = d.programme_id ORDER BY pc.position LIMIT 1)) AS track
+const DOCUMENTS = `WITH first_course AS MATERIALIZED (
+  SELECT pc.programme_id, c2.track FROM programme_course pc JOIN course c2 ON c2.id = pc.course_id
+  WHERE pc.position = (SELECT min(position) FROM programme_course x WHERE x.programme_id = pc.programme_id)
+)
+SELECT ${person('coalesce(g.facility_id, u.facility_id)')}, d.kind AS kind, d.level AS level, d.issued_on AS issuedOn,
+  coalesce(c.track, fc.track) AS track
 FROM certificate d JOIN learner l ON l.id = d.learner_id JOIN user u ON u.id = l.user_id
   LEFT JOIN programme g ON g.id = d.programme_id LEFT JOIN course c ON c.id = d.course_id
+  LEFT JOIN first_course fc ON fc.programme_id = d.programme_id
 WHERE d.issued_on BETWEEN @from AND @to AND d.replaces_id IS NULL
   AND (d.revoked_at IS NULL OR EXISTS (SELECT 1 FROM certificate r WHERE r.replaces_id = d.id))
   AND (@all = 1 OR coalesce(g.facility_id, u.facility_id) IN (SELECT value FROM json_each(@facilities)))
