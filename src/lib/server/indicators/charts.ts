@@ -85,6 +85,7 @@ export function seriesChart(table: ReportTable, column: number, title: string, f
 export function barChart(id: string, table: ReportTable, column: number, title: string, format: (n: number) => string, { keepOrder = false } = {}): Chart {
   const d = data(table, column, format);
   const max = Math.max(1, ...d.map((x) => x.value ?? 0));
+  const whole = table.columns[column]?.kind === 'people';
   const longest = Math.max(4, ...d.map((x) => x.label.length));
   const svg = render(
     {
@@ -92,7 +93,7 @@ export function barChart(id: string, table: ReportTable, column: number, title: 
       height: 40 + d.length * 34,
       marginLeft: Math.min(260, 12 + longest * 6.5),
       marginRight: 48,
-      x: { domain: [0, max], grid: true, label: null, nice: true },
+      x: { domain: [0, max], grid: true, label: null, nice: true, ticks: whole ? Math.min(5, max) : 5, tickFormat: (n: number) => (whole && !Number.isInteger(n) ? '' : format(n)) },
       y: { type: 'band', domain: keepOrder ? d.map((x) => x.label) : [...d].sort((a, b) => (b.value ?? 0) - (a.value ?? 0)).map((x) => x.label), label: null },
       marks: [
         Plot.barX(d.filter((x) => x.value !== null), { y: 'label', x: 'value', fill: COLOR }),
