@@ -126,6 +126,7 @@ function page(actor: Actor): number {
   for (const id of ['by-prison', 'by-track', 'funnel']) barChart(id, r.tables.find((x) => x.id === id)!, 0, 't', String);
   return performance.now() - t;
 }
+// BENCH_PHASES=1: also print how long reading the rows and counting the figures take (to see where time goes).
 if (process.env.BENCH_PHASES) {
   const { loadFacts } = await import('../src/lib/server/indicators/facts.ts');
   const { computeIndicators } = await import('../src/lib/server/indicators/figures.ts');
