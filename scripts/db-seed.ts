@@ -6,6 +6,7 @@ import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
 import { seedDemoConsultations } from '../src/lib/server/seed/demo-consultations.ts';
 import { seedDemoProgrammes } from '../src/lib/server/seed/demo-programmes.ts';
 import { seedDemoCertificates } from '../src/lib/server/seed/demo-certificates.ts';
+import { seedDemoHistory } from '../src/lib/server/seed/demo-history.ts';
 import { syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 
@@ -21,5 +22,6 @@ seedDemoLearning(db);
 seedDemoConsultations(db);
 seedDemoProgrammes(db);
 seedDemoCertificates(db);
+seedDemoHistory(db);
 db.close();
 console.log(`${file}: demo data added.\n\n${formatAccounts(accounts)}`);

@@ -10,6 +10,7 @@ import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
 import { seedDemoConsultations } from '../src/lib/server/seed/demo-consultations.ts';
 import { seedDemoProgrammes } from '../src/lib/server/seed/demo-programmes.ts';
 import { seedDemoCertificates } from '../src/lib/server/seed/demo-certificates.ts';
+import { seedDemoHistory } from '../src/lib/server/seed/demo-history.ts';
 import { formatSyncReport, syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 import { cleanupH5pOrphans } from '../src/lib/server/h5p/content.ts';
@@ -55,6 +56,7 @@ if (isEmpty(db)) {
     seedDemoConsultations(db);
     seedDemoProgrammes(db);
     seedDemoCertificates(db);
+    seedDemoHistory(db);
   }
 }
 const demo = hasDemo(db);

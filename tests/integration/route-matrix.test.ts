@@ -270,6 +270,8 @@ const ROWS: Row[] = [
   // Teaching: janis.liepa (Olaine) teaches latviesu-a2-darbs; learner 1 is his, learner 35 (Iļģuciems) is not.
   { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/index.astro', method: 'GET', url: '/teach/courses/no-such-course', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/courses/[courseId]/overview.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/overview', expect: only({ teacher: 'page' }) },
+  { file: 'teach/courses/[courseId]/overview.astro', method: 'GET', url: '/teach/courses/no-such-course/overview', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/gradebook.csv', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/no-such-course/gradebook.csv', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/1', expect: only({ teacher: 'page' }) },
@@ -297,6 +299,9 @@ const ROWS: Row[] = [
   { file: 'staff/programmes/[id]/index.astro', method: 'GET', url: '/staff/programmes/999', expect: only({ admin: 'notFound', education_staff: 'notFound' }) },
   { file: 'staff/reports/index.astro', method: 'GET', url: '/staff/reports', expect: only({ admin: 'page', education_staff: 'page' }) },
   { file: 'staff/reports/programmes.csv.ts', method: 'GET', url: '/staff/reports/programmes.csv?from=2026-01-01&to=2026-12-31', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/indicators/index.astro', method: 'GET', url: '/staff/indicators?period=year&year=2026', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/indicators/[table].csv.ts', method: 'GET', url: '/staff/indicators/headline.csv?period=year&year=2026', expect: only({ admin: 'page', education_staff: 'page' }) },
+  { file: 'staff/indicators/report.xlsx.ts', method: 'GET', url: '/staff/indicators/report.xlsx?period=year&year=2026', expect: only({ admin: 'page', education_staff: 'page' }) },
   // Placement of one learner: learner 1 is at Olaine (ieva.ozola's), learner 35 at Iļģuciems.
   { file: 'staff/learners/[id]/placement.astro', method: 'GET', url: '/staff/learners/1/placement', expect: only({ admin: 'page', education_staff: 'page' }) },
   { file: 'staff/learners/[id]/placement.astro', method: 'GET', url: '/staff/learners/35/placement', expect: only({ admin: 'page', education_staff: 'notFound' }) },

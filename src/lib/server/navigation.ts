@@ -22,6 +22,7 @@ const MENU: ReadonlyArray<NavItem & { needs: Capability }> = [
   { href: '/staff/roster', label: 'nav.roster', needs: 'roster:import' },
   { href: '/staff/programmes', label: 'nav.programmes', needs: 'programmes:manage' },
   { href: '/staff/reports', label: 'nav.reports', needs: 'programmes:manage' },
+  { href: '/staff/indicators', label: 'nav.indicators', needs: 'indicators:view' },
   { href: '/staff/certificates', label: 'nav.certificates', needs: 'certificates:issue' },
   { href: '/admin/facilities', label: 'nav.facilities', needs: 'facilities:manage' },
   { href: '/admin/providers', label: 'nav.providers', needs: 'providers:manage' },

@@ -53,6 +53,8 @@ const CAPABILITIES = {
   'programmes:manage': { admin: 'any', education_staff: 'facility' },
   /** Place learners: enrol, waiting list, withdraw; record transfers and releases. */
   'placement:manage': { admin: 'any', education_staff: 'facility' },
+  /** Indicators and reports of education (counts only, small cells suppressed): education staff for their prisons, admin for all. */
+  'indicators:view': { admin: 'any', education_staff: 'facility' },
   /** Import the prison register's roster (CSV). */
   'roster:import': { admin: 'any', education_staff: 'facility' },
   /** Issue, revoke and print a learner's certificates (staff only; learners see theirs on screen). */
@@ -142,6 +144,7 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/staff/certificates', access: 'certificates:issue' },
   { prefix: '/staff/programmes', access: 'programmes:manage' },
   { prefix: '/staff/reports', access: 'programmes:manage' },
+  { prefix: '/staff/indicators', access: 'indicators:view' },
   { prefix: '/staff', access: 'staff:access' },
   { prefix: '/supervise/terminals', access: 'terminals:manage' },
   { prefix: '/supervise/timetable', access: 'timetable:manage' },

@@ -119,6 +119,31 @@ describe('writing the time in batches', () => {
     ]);
   });
 
+  test('the same time is kept by day, per learner and course and per prison and course (for the indicators)', () => {
+    time.start('a', learner, lesson, at(0));
+    time.start('b', p.otherLearner.learnerId, otherLesson, at(0));
+    time.beat('a', learner, lesson, at(30));
+    time.beat('b', p.otherLearner.learnerId, otherLesson, at(25));
+    time.flush(p.db, at(31), true);
+    time.start('a', learner, otherLesson, at(86_400));
+    time.beat('a', learner, otherLesson, at(86_430));
+    time.flush(p.db, at(86_431), true);
+    expect(stmt(p.db, 'SELECT day, learner_id AS learner, seconds FROM learning_day ORDER BY day, learner_id').all()).toEqual([
+      { day: '2026-02-02', learner, seconds: 30 },
+      { day: '2026-02-02', learner: p.otherLearner.learnerId, seconds: 25 },
+      { day: '2026-02-03', learner, seconds: 30 },
+    ]);
+    // Each learner's time counts in their own prison.
+    const perPrison = stmt(p.db, 'SELECT day, facility_id AS facility, seconds FROM learning_facility_day ORDER BY day, facility_id').all();
+    expect(perPrison).toEqual(
+      [
+        { day: '2026-02-02', facility: p.learner.user.facilityId, seconds: 30 },
+        { day: '2026-02-02', facility: p.otherLearner.user.facilityId, seconds: 25 },
+        { day: '2026-02-03', facility: p.learner.user.facilityId, seconds: 30 },
+      ].sort((a, b) => a.day.localeCompare(b.day) || a.facility! - b.facility!),
+    );
+  });
+
   test('whole seconds are written; the sub-second remainder waits for the next flush', () => {
     time.start('s1', learner, lesson, at(0));
     time.beat('s1', learner, lesson, at(30) + 600);

@@ -33,6 +33,7 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'consultations:record': ['any', 'facility', '-',      '-',        '-',   '-', 'facility'],
   'programmes:manage':  ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'placement:manage':   ['any', 'facility', '-',        '-',        '-',   '-', '-'],
+  'indicators:view':    ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'roster:import':      ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'certificates:issue': ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'portal:activate':    ['any', 'facility', '-',        '-',        '-',   '-', '-'],

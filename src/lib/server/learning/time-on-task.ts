@@ -66,11 +66,30 @@ export class TimeOnTask {
         `INSERT INTO time_on_task (learner_id, item_id, seconds, last_active_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (learner_id, item_id) DO UPDATE SET seconds = seconds + excluded.seconds, last_active_at = excluded.last_active_at`,
       );
+      // The same time by day and course, for the indicators (hours delivered in a period).
+      const perDay = stmt(
+        db,
+        `INSERT INTO learning_day (day, learner_id, course_id, seconds)
+         SELECT ?, ?, course_id, ? FROM course_item WHERE id = ?
+         ON CONFLICT (day, learner_id, course_id) DO UPDATE SET seconds = seconds + excluded.seconds`,
+      );
+      const perFacilityDay = stmt(
+        db,
+        `INSERT INTO learning_facility_day (day, facility_id, course_id, seconds)
+         SELECT ?, u.facility_id, i.course_id, ? FROM course_item i, learner l JOIN user u ON u.id = l.user_id
+         WHERE i.id = ? AND l.id = ? AND u.facility_id IS NOT NULL
+         ON CONFLICT (day, facility_id, course_id) DO UPDATE SET seconds = seconds + excluded.seconds`,
+      );
       // Whole seconds are written; the remainder stays pending for the next flush.
       for (const e of entries) {
         const seconds = Math.floor(e.ms / 1000);
         const rest = e.ms - seconds * 1000;
-        if (seconds > 0) upsert.run(e.learnerId, e.itemId, seconds, new Date(e.lastAt).toISOString());
+        const at = new Date(e.lastAt).toISOString();
+        if (seconds > 0) {
+          upsert.run(e.learnerId, e.itemId, seconds, at);
+          perDay.run(at.slice(0, 10), e.learnerId, seconds, e.itemId);
+          perFacilityDay.run(at.slice(0, 10), seconds, e.itemId, e.learnerId);
+        }
         if (rest > 0) this.pending.set(`${e.learnerId}:${e.itemId}`, { ...e, ms: rest });
       }
     });

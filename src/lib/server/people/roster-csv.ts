@@ -25,8 +25,12 @@ export const ROSTER_COLUMNS = [
 ] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
+/** Columns a register may supply or leave out: `sex` (M or F). Absent: the learner's record keeps what it had. */
+export const OPTIONAL_ROSTER_COLUMNS = ['sex'] as const;
+export type OptionalRosterColumn = (typeof OPTIONAL_ROSTER_COLUMNS)[number];
+
 /** A problem's place: a column, or 'row' for the row as a whole. */
-export type RosterField = RosterColumn | 'row';
+export type RosterField = RosterColumn | OptionalRosterColumn | 'row';
 
 /** One reason a row is refused, in the reader's language via its message key. */
 export interface RosterProblem {
@@ -87,6 +91,13 @@ export const rosterRowSchema = z.object({
     .pipe(z.enum(LATVIAN_LEVELS, { error: 'roster.error.latvianLevel' })),
   /** lv | en | ru: the language the platform starts in for a new learner (any letter case). */
   preferred_language: z.string().toLowerCase().pipe(z.enum(LOCALES, { error: 'roster.error.language' })),
+  /** Optional column: M | F (any letter case), or empty when the register does not say; used only in counted breakdowns. */
+  sex: z
+    .string()
+    .toUpperCase()
+    .refine((s) => s === '' || s === 'M' || s === 'F', { error: 'roster.error.sex' })
+    .transform((s) => (s === '' ? null : (s as 'M' | 'F')))
+    .optional(),
 });
 
 /** A row that passed the checks of the file alone (the database's checks come in roster.ts). */
@@ -100,6 +111,8 @@ export interface RosterRecord {
   educationLevel: EducationLevel;
   latvianLevel: LatvianLevel;
   preferredLocale: Locale;
+  /** M or F as the register states it, null when the cell is empty; undefined when the file has no `sex` column (nothing changes). */
+  sex?: 'M' | 'F' | null;
 }
 
 /** One data row of the file: its spreadsheet row number, and the record or why it is refused. */
@@ -190,7 +203,7 @@ export function parseRoster(source: Buffer | string): ParsedRoster {
   if (missing.length) return fileError('roster.file.missingColumns', { columns: missing.join(', ') });
   if (body.length > MAX_ROSTER_ROWS) return fileError('roster.file.tooManyRows', { max: MAX_ROSTER_ROWS });
 
-  const index = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c, columns.indexOf(c)])) as Record<RosterColumn, number>;
+  const index = Object.fromEntries([...ROSTER_COLUMNS, ...OPTIONAL_ROSTER_COLUMNS].map((c) => [c, columns.indexOf(c)])) as Record<RosterColumn | OptionalRosterColumn, number>;
   const firstRowOf = new Map<string, number>();
   const lines = body.map(({ record, info }): RosterLine => {
     // csv-parse counts the line a record ends on; a quoted value may span lines.
@@ -206,19 +219,20 @@ export function parseRoster(source: Buffer | string): ParsedRoster {
   return { ok: true, delimiter, lines };
 }
 
-function checkRow(row: number, values: string[], index: Record<RosterColumn, number>, width: number): RosterLine {
-  const raw = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c, (values[index[c]] ?? '').trim()])) as Record<RosterColumn, string>;
+function checkRow(row: number, values: string[], index: Record<RosterColumn | OptionalRosterColumn, number>, width: number): RosterLine {
+  const raw: Record<RosterColumn, string> & Partial<Record<OptionalRosterColumn, string>> = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c, (values[index[c]] ?? '').trim()])) as Record<RosterColumn, string>;
+  for (const c of OPTIONAL_ROSTER_COLUMNS) if (index[c] >= 0) raw[c] = (values[index[c]] ?? '').trim();
   const inmateNumber = raw.inmate_number.toUpperCase();
   const errors: RosterProblem[] = [];
   if (values.length !== width) errors.push({ field: 'row', reason: 'roster.error.columnCount', params: { found: values.length, expected: width } });
   const parsed = rosterRowSchema.safeParse(raw);
   if (!parsed.success) {
-    const byField = new Map<RosterColumn, MessageKey>();
+    const byField = new Map<RosterColumn | OptionalRosterColumn, MessageKey>();
     for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as RosterColumn;
+      const field = issue.path[0] as RosterColumn | OptionalRosterColumn;
       if (!byField.has(field)) byField.set(field, isMessageKey(issue.message) ? issue.message : 'roster.error.invalid');
     }
-    for (const field of ROSTER_COLUMNS) {
+    for (const field of [...ROSTER_COLUMNS, ...OPTIONAL_ROSTER_COLUMNS]) {
       const reason = byField.get(field);
       if (reason) errors.push({ field, reason, ...(reason === 'roster.error.tooLong' && field in TEXT_MAX ? { params: { max: TEXT_MAX[field as keyof typeof TEXT_MAX] } } : {}) });
     }
@@ -239,6 +253,7 @@ function checkRow(row: number, values: string[], index: Record<RosterColumn, num
       educationLevel: d.education_level,
       latvianLevel: d.latvian_level,
       preferredLocale: d.preferred_language,
+      ...(d.sex === undefined ? {} : { sex: d.sex }),
     },
   };
 }

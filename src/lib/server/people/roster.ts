@@ -11,7 +11,7 @@ import { getFacilityByCode } from './facilities.ts';
 import { insertLearner } from './learners.ts';
 import { transferLearner, type LifecycleActor } from './lifecycle.ts';
 import { auditActor } from './users.ts';
-import { parseRoster, type RosterColumn, type RosterFileError, type RosterLine, type RosterProblem, type RosterRecord } from './roster-csv.ts';
+import { parseRoster, type OptionalRosterColumn, type RosterColumn, type RosterFileError, type RosterLine, type RosterProblem, type RosterRecord } from './roster-csv.ts';
 
 /**
  * Admission from the prison register: its roster (roster-csv.ts reads the
@@ -48,7 +48,7 @@ export interface RosterRowReport {
   learnerId: number | null;
   action: RosterAction;
   /** The columns whose values change (update, transfer). */
-  changes: RosterColumn[];
+  changes: Array<RosterColumn | OptionalRosterColumn>;
   /** Why the row is refused; empty otherwise. */
   errors: RosterProblem[];
 }
@@ -83,12 +83,13 @@ interface ExistingRow {
   expected_release_date: string | null;
   education_level: string;
   latvian_level: string;
+  sex: 'M' | 'F' | null;
 }
 
 interface Plan {
   line: RosterLine;
   action: RosterAction;
-  changes: RosterColumn[];
+  changes: Array<RosterColumn | OptionalRosterColumn>;
   errors: RosterProblem[];
   facilityId: number | null;
   facilityName: string | null;
@@ -102,7 +103,7 @@ function existingLearner(db: Db, inmateNumber: string): ExistingRow | null {
     (stmt(
       db,
       `SELECT l.id, l.user_id, u.facility_id, l.status, l.surname, l.given_names, l.birth_year, l.expected_release_date,
-              l.education_level, l.latvian_level
+              l.education_level, l.latvian_level, l.sex
        FROM learner l JOIN user u ON u.id = l.user_id WHERE l.inmate_number = ?`,
     ).get(inmateNumber) as ExistingRow | undefined) ?? null
   );
@@ -136,7 +137,8 @@ function planLine(db: Db, scope: RosterScope, line: RosterLine): Plan {
   // The roster never brings a released person back into custody: that is a new admission staff decide on.
   if (existing.status === 'released') return refuse(line, [{ field: 'inmate_number', reason: 'roster.error.released' }]);
   if (existing.status !== 'in_custody') return refuse(line, [{ field: 'inmate_number', reason: 'roster.error.notInCustody' }]);
-  const changes: RosterColumn[] = COMPARED.filter(([column, key]) => existing[column] !== record[key]).map(([column]) => column);
+  const changes: Array<RosterColumn | OptionalRosterColumn> = COMPARED.filter(([column, key]) => existing[column] !== record[key]).map(([column]) => column);
+  if (record.sex !== undefined && record.sex !== existing.sex) changes.push('sex');
   if (existing.facility_id !== facility.id) changes.push('facility_code');
   const action: RosterAction = existing.facility_id !== facility.id ? 'transfer' : changes.length ? 'update' : 'unchanged';
   return { line, action, changes, errors: [], ...where, existing };
@@ -196,7 +198,9 @@ function updateFields(db: Db, actor: AuditActor, plan: Plan, record: RosterRecor
        updated_at = ? WHERE id = ?`,
   ).run(record.surname, record.givenNames, record.birthYear, record.expectedReleaseDate, record.educationLevel, record.latvianLevel, at, before.id);
   stmt(db, 'UPDATE user SET display_name = ?, updated_at = ? WHERE id = ?').run(`${record.givenNames} ${record.surname}`, at, before.user_id);
+  if (record.sex !== undefined) stmt(db, 'UPDATE learner SET sex = ? WHERE id = ?').run(record.sex, before.id);
   const changed = Object.fromEntries(COMPARED.filter(([c]) => plan.changes.includes(c)).map(([c, key]) => [key, { from: before[c], to: record[key] }]));
+  if (plan.changes.includes('sex')) changed.sex = { from: before.sex, to: record.sex ?? null };
   appendAudit(
     db,
     { actor, action: 'learner.update', targetType: 'learner', targetId: before.id, facilityId: plan.facilityId, details: { inmateNumber: record.inmateNumber, changed, via: 'roster' } },
@@ -218,6 +222,7 @@ function applyPlan(db: Db, actor: RosterActor, plan: Plan, secretHash: string, n
       { reason: ROSTER_REASON, details: { via: 'roster' } },
       now,
     );
+    if (record.sex) stmt(db, 'UPDATE learner SET sex = ? WHERE inmate_number = ?').run(record.sex, record.inmateNumber);
     return { ...plan, createdId };
   }
   if (plan.action === 'transfer') {
