@@ -1,5 +1,6 @@
 import { stmt, type Db } from '../db.ts';
 import { SYSTEM_ACTOR } from '../audit.ts';
+import { seedDemoProviders } from './demo-providers.ts';
 import { getCourse } from '../courses/catalog.ts';
 import { issueCertificate } from '../certificates/certificates.ts';
 import { addLearningDay } from '../learning/learning-days.ts';
@@ -63,6 +64,8 @@ export function seedDemoHistory(db: Db, now = new Date()): { learners: number; d
   const courses = COURSES.map((c) => ({ rule: c, course: getCourse(db, c.id) })).filter((c) => c.course);
   if (!facilities.length || !courses.length) return { learners: 0, documents: 0 };
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  // Past cohorts were taught by a provider of the demo register (issuers are never free text).
+  const providerId = seedDemoProviders(db, now).get('Pieaugušo izglītības centrs “Valoda”')!;
   const start = today - HISTORY_MONTHS * 30 * DAY;
 
   const insertUser = stmt(db, `INSERT INTO user (role, username, display_name, facility_id, secret_hash, preferred_locale, active, created_at, updated_at) VALUES ('learner', NULL, ?, ?, NULL, ?, 0, ?, ?)`);
@@ -74,7 +77,7 @@ export function seedDemoHistory(db: Db, now = new Date()): { learners: number; d
   const insertMove = stmt(db, `INSERT INTO learner_move (learner_id, from_facility_id, to_facility_id, kind, on_date, at) VALUES (?, ?, ?, ?, ?, ?)`);
   const insertProgramme = stmt(
     db,
-    `INSERT INTO programme (facility_id, title, starts_on, ends_on, seats, language, status, provider, award, award_level, created_at, updated_at)
+    `INSERT INTO programme (facility_id, title, starts_on, ends_on, seats, language, status, provider_id, award, award_level, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, 'closed', ?, ?, ?, ?, ?)`,
   );
   const insertProgrammeCourse = stmt(db, 'INSERT INTO programme_course (programme_id, position, course_id) VALUES (?, 0, ?)');
@@ -97,7 +100,7 @@ export function seedDemoHistory(db: Db, now = new Date()): { learners: number; d
           const language: Locale = chance(rule.russian) ? 'ru' : 'lv';
           const at = iso(cohortStart - 40 * DAY);
           const programmeId = Number(
-            insertProgramme.run(f.id, `${course!.title.lv} (${date(cohortStart).slice(0, 7)})`, date(cohortStart), date(ends), 14, language, 'Pieaugušo izglītības centrs “Valoda”', rule.kind, rule.level, at, at).lastInsertRowid,
+            insertProgramme.run(f.id, `${course!.title.lv} (${date(cohortStart).slice(0, 7)})`, date(cohortStart), date(ends), 14, language, providerId, rule.kind, rule.level, at, at).lastInsertRowid,
           );
           insertProgrammeCourse.run(programmeId, rule.id);
           const size = between(4, 10);
@@ -157,7 +160,7 @@ export function seedDemoHistory(db: Db, now = new Date()): { learners: number; d
         title: course.title,
         hours: course.hours,
         level: d.statement ? null : d.rule.level,
-        issuer: 'Pieaugušo izglītības centrs “Valoda”',
+        providerId,
         completedOn: date(Math.min(d.on - DAY, today - DAY)),
         courseId: d.rule.id,
         programmeId: d.programmeId,
