@@ -46,6 +46,14 @@ export interface FormAction<S extends z.ZodType = z.ZodType, R extends Answer = 
   messages?: Readonly<Record<string, MessageKey>>;
   /** Fields read with every value (checkbox lists), as string arrays. */
   lists?: readonly string[];
+  /** Fields read from the address's query when the form lacks them (a row's button posting to `?do=removeSlot&slot=3`). */
+  query?: readonly string[];
+  /**
+   * A form of hidden fields only cannot be mistyped: when it does not validate
+   * it was forged or is stale, and reads as this domain code instead of
+   * messages next to fields nobody sees.
+   */
+  invalid?: string;
   /** Signed-out visitors may run it (sign-in forms); otherwise they get `auth.forbidden`. */
   anonymous?: boolean;
   /** The message shown after success. */
@@ -92,8 +100,10 @@ export interface PageContext {
   response?: { status?: number };
 }
 
-/** The field naming the action when a page has several forms. */
+/** The field naming the action when a page has several forms… */
 export const INTENT_FIELD = 'intent';
+/** …or, for forms posting to `?do=<intent>` (the supervisor's pages), the query parameter. */
+export const INTENT_QUERY = 'do';
 
 /** Runs the page's one form action on a POST; null on any other method. */
 export async function runAction<A extends AnyAction>(page: PageContext, action: A): Promise<FormState<{ form: A }> | null> {
@@ -103,8 +113,9 @@ export async function runAction<A extends AnyAction>(page: PageContext, action: 
 /** Runs the action named by the form's `intent` field on a POST; null on any other method. */
 export async function runActions<A extends Record<string, AnyAction>>(page: PageContext, actions: A): Promise<FormState<A> | null> {
   return run(page, actions, (form) => {
-    const intent = form?.get(INTENT_FIELD);
-    return typeof intent === 'string' && Object.hasOwn(actions, intent) ? intent : null;
+    const field = form?.get(INTENT_FIELD);
+    const intent = typeof field === 'string' ? field : page.url.searchParams.get(INTENT_QUERY);
+    return intent !== null && Object.hasOwn(actions, intent) ? intent : null;
   });
 }
 
@@ -126,17 +137,20 @@ async function run<A extends Record<string, AnyAction>>(
   const { user } = page.locals;
   if (!user && !action.anonymous) return fail({ _form: messageOfCode('auth.forbidden') }, 403, 'auth.forbidden');
 
-  const parsed = action.input.safeParse(inputOf(form, action.lists ?? []));
-  if (!parsed.success) return fail(fieldErrorsOf(parsed.error.issues), 400);
+  const failed = (failure: Failure) => {
+    const code = failure.code;
+    const message = action.messages?.[code] ?? messageOfCode(code);
+    // Where the message shows: the action says, else the domain named the field, else above the form.
+    const field = action.fields?.[code] ?? (typeof failure.field === 'string' ? failure.field : '_form');
+    return fail({ [field]: message }, statusOfCode(code), code, failure);
+  };
+
+  const parsed = action.input.safeParse(inputOf(form, action, page.url));
+  if (!parsed.success) return action.invalid ? failed({ ok: false, code: action.invalid }) : fail(fieldErrorsOf(parsed.error.issues), 400);
 
   const ctx: ActionContext = { db: page.locals.db, config: page.locals.config, locale: page.locals.locale, user: user!, locals: page.locals, url: page.url, cookies: page.cookies };
   const answer = (await action.run(parsed.data, ctx)) as Answer & Record<string, unknown>;
-  if (!answer.ok) {
-    const code = answer.code;
-    const message = action.messages?.[code] ?? messageOfCode(code);
-    const field = action.fields?.[code] ?? '_form';
-    return fail({ [field]: message }, statusOfCode(code), code, answer as Failure);
-  }
+  if (!answer.ok) return failed(answer as Failure);
   const done = typeof action.done === 'function' ? action.done(answer) : (action.done ?? null);
   const to = action.redirect?.(answer, ctx);
   const response = to ? new Response(null, { status: 303, headers: { location: to } }) : null;
@@ -150,11 +164,13 @@ function stringsOf(form: FormData | null): FormValues {
   return values;
 }
 
-/** What the schema sees: strings, uploaded files, and the list fields as arrays. */
-function inputOf(form: FormData, lists: readonly string[]): Record<string, unknown> {
+/** What the schema sees: strings, uploaded files, the list fields as arrays, and the query fields the form lacks. */
+function inputOf(form: FormData, action: AnyAction, url: URL): Record<string, unknown> {
+  const lists: readonly string[] = action.lists ?? [];
   const input: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) if (key !== '_csrf' && !lists.includes(key)) input[key] = value;
   for (const key of lists) input[key] = form.getAll(key).filter((v) => typeof v === 'string');
+  for (const key of action.query ?? []) if (!(key in input) && url.searchParams.has(key)) input[key] = url.searchParams.get(key);
   return input;
 }
 

@@ -33,8 +33,13 @@ const MESSAGE_OF_CODE: Readonly<Record<string, MessageKey>> = {
   'terminal.closed': 'terminal.refusedClosed',
 };
 
-/** Codes answered with 403 rather than 400: the person may not do this at all. */
-const FORBIDDEN_CODES = new Set(['auth.forbidden', 'forbidden', 'user.isLearner']);
+/** Codes answered otherwise than 400: 403 the person may not do this at all; 409 the page was out of date. */
+const STATUS_OF_CODE: Readonly<Record<string, 403 | 409>> = {
+  'auth.forbidden': 403,
+  forbidden: 403,
+  'user.isLearner': 403,
+  'room.sessionChanged': 409,
+};
 
 /** The message for a domain result's code; an unknown code (a bug) reads as a generic "not valid". */
 export function messageOfCode(code: string): MessageKey {
@@ -47,6 +52,6 @@ export function hasMessage(code: string): boolean {
 }
 
 /** The HTTP status a page answers with when an action fails with `code`. */
-export function statusOfCode(code: string): 400 | 403 {
-  return FORBIDDEN_CODES.has(code) ? 403 : 400;
+export function statusOfCode(code: string): 400 | 403 | 409 {
+  return STATUS_OF_CODE[code] ?? 400;
 }

@@ -13,7 +13,7 @@ import type { SessionUser } from '../../../src/lib/server/session.ts';
  * through the shared code → message table.
  */
 
-let p: Prison & { cleanup: () => void };
+let p: Prison & { cleanup: () => void; file: string };
 beforeAll(async () => {
   p = await createPrison();
 });
