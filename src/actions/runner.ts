@@ -42,6 +42,13 @@ export interface FormAction<S extends z.ZodType = z.ZodType, R extends Answer = 
   run: (input: z.output<S>, ctx: ActionContext) => R | Promise<R>;
   /** Failure codes shown next to a field instead of above the form: code → field name. */
   fields?: Readonly<Record<string, string>>;
+  /** Where the other failures show (default: above the form, `_form`). */
+  at?: string;
+  /**
+   * The schema validates the whole FormData (a form whose fields are not a
+   * fixed set, e.g. the quiz editor's numbered questions).
+   */
+  raw?: true;
   /** Messages for codes that read differently on this form than in the shared table. */
   messages?: Readonly<Record<string, MessageKey>>;
   /** Fields read with every value (checkbox lists), as string arrays. */
@@ -57,9 +64,9 @@ export interface FormAction<S extends z.ZodType = z.ZodType, R extends Answer = 
   /** Signed-out visitors may run it (sign-in forms); otherwise they get `auth.forbidden`. */
   anonymous?: boolean;
   /** The message shown after success. */
-  done?: MessageKey | ((result: Success<R>) => MessageKey);
+  done?: MessageKey | ((result: NoInfer<Success<R>>) => MessageKey | null);
   /** Where to go after success (303, so a reload does not post again). */
-  redirect?: (result: Success<R>, ctx: ActionContext) => string;
+  redirect?: (result: NoInfer<Success<R>>, ctx: ActionContext) => string;
 }
 
 /** Declares an action (an identity function that keeps the schema's and the answer's types). */
@@ -139,13 +146,15 @@ async function run<A extends Record<string, AnyAction>>(
 
   const failed = (failure: Failure) => {
     const code = failure.code;
+    // A failure may carry its own field messages (the quiz editor's questions).
+    if (failure.fieldErrors && typeof failure.fieldErrors === 'object') return fail(failure.fieldErrors as FieldErrors, statusOfCode(code), code, failure);
     const message = action.messages?.[code] ?? messageOfCode(code);
     // Where the message shows: the action says, else the domain named the field, else above the form.
-    const field = action.fields?.[code] ?? (typeof failure.field === 'string' ? failure.field : '_form');
+    const field = action.fields?.[code] ?? (typeof failure.field === 'string' ? failure.field : (action.at ?? '_form'));
     return fail({ [field]: message }, statusOfCode(code), code, failure);
   };
 
-  const parsed = action.input.safeParse(inputOf(form, action, page.url));
+  const parsed = action.input.safeParse(action.raw ? form : inputOf(form, action, page.url));
   if (!parsed.success) return action.invalid ? failed({ ok: false, code: action.invalid }) : fail(fieldErrorsOf(parsed.error.issues), 400);
 
   const ctx: ActionContext = { db: page.locals.db, config: page.locals.config, locale: page.locals.locale, user: user!, locals: page.locals, url: page.url, cookies: page.cookies };

@@ -21,7 +21,6 @@ const SERVER = path.join(ROOT, 'src/lib/server');
  */
 const NOT_YET_CONVERTED: Record<string, string> = {
   'api/session/touch.ts': 'not converted yet',
-  'learn/courses/[courseId]/[itemId].astro': 'not converted yet',
   'lang.ts': 'not converted yet',
   'logout.ts': 'not converted yet',
   'login.astro': 'not converted yet',
@@ -37,13 +36,6 @@ const NOT_YET_CONVERTED: Record<string, string> = {
   'staff/programmes/[id]/index.astro': 'not converted yet',
   'staff/programmes/new.astro': 'not converted yet',
   'staff/roster.astro': 'not converted yet',
-  'teach/author/[courseId]/history.astro': 'not converted yet',
-  'teach/author/[courseId]/index.astro': 'not converted yet',
-  'teach/author/[courseId]/lesson.astro': 'not converted yet',
-  'teach/author/[courseId]/quiz.astro': 'not converted yet',
-  'teach/author/index.astro': 'not converted yet',
-  'teach/author/new.astro': 'not converted yet',
-  'teach/courses/[courseId]/grading.astro': 'not converted yet',
 };
 
 function walk(dir: string, keep: (file: string) => boolean): string[] {
