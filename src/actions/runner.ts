@@ -45,6 +45,11 @@ export interface FormAction<S extends z.ZodType = z.ZodType, R extends Answer = 
   /** Where the other failures show (default: above the form, `_form`). */
   at?: string;
   /**
+   * Prefixes this action's message keys (`transfer.` gives `transfer.onDate`,
+   * `transfer._form`) when several forms on one page have fields of the same name.
+   */
+  prefix?: string;
+  /**
    * The schema validates the whole FormData (a form whose fields are not a
    * fixed set, e.g. the quiz editor's numbered questions).
    */
@@ -61,6 +66,8 @@ export interface FormAction<S extends z.ZodType = z.ZodType, R extends Answer = 
    * messages next to fields nobody sees.
    */
   invalid?: string;
+  /** Refuse a body larger than this before reading it (code `request.tooLarge`); uploads name their own limit. */
+  maxBytes?: number;
   /** Signed-out visitors may run it (sign-in forms); otherwise they get `auth.forbidden`. */
   anonymous?: boolean;
   /** The message shown after success. */
@@ -117,11 +124,15 @@ export async function runAction<A extends AnyAction>(page: PageContext, action: 
   return run(page, { form: action }, () => 'form');
 }
 
-/** Runs the action named by the form's `intent` field on a POST; null on any other method. */
-export async function runActions<A extends Record<string, AnyAction>>(page: PageContext, actions: A): Promise<FormState<A> | null> {
+/**
+ * Runs the action named by the form's `intent` field on a POST; null on any
+ * other method. `otherwise` names the action of the page's main form, which
+ * sends no intent.
+ */
+export async function runActions<A extends Record<string, AnyAction>>(page: PageContext, actions: A, otherwise?: keyof A & string): Promise<FormState<A> | null> {
   return run(page, actions, (form) => {
     const field = form?.get(INTENT_FIELD);
-    const intent = typeof field === 'string' ? field : page.url.searchParams.get(INTENT_QUERY);
+    const intent = (typeof field === 'string' && field !== '' ? field : page.url.searchParams.get(INTENT_QUERY)) ?? (form ? otherwise : undefined) ?? null;
     return intent !== null && Object.hasOwn(actions, intent) ? intent : null;
   });
 }
@@ -132,11 +143,20 @@ async function run<A extends Record<string, AnyAction>>(
   pick: (form: FormData | null) => string | null,
 ): Promise<FormState<A> | null> {
   if (page.request.method !== 'POST') return null;
+  // A page with one action can refuse an oversized upload before reading it (multipart framing adds a little).
+  const only = Object.keys(actions).length === 1 ? actions[Object.keys(actions)[0]!] : undefined;
+  if (only?.maxBytes !== undefined && Number(page.request.headers.get('content-length') ?? 0) > only.maxBytes + 64 * 1024) {
+    if (page.response) page.response.status = 400;
+    const intent = Object.keys(actions)[0] as keyof A & string;
+    return { intent, ok: false, code: 'request.tooLarge', failure: { ok: false, code: 'request.tooLarge' }, done: null, errors: { _form: only.messages?.['request.tooLarge'] ?? 'validation.badForm' }, values: {}, response: null };
+  }
   const form = await page.request.formData().catch(() => null);
   const values = stringsOf(form);
   const intent = pick(form);
   const fail = (errors: FieldErrors, status: number, code: string | null = null, failure: Failure | null = null): FormState<A> => {
     if (page.response) page.response.status = status;
+    const prefix = intent === null ? undefined : actions[intent]?.prefix;
+    if (prefix) errors = Object.fromEntries(Object.entries(errors).map(([field, key]) => [`${prefix}.${field}`, key]));
     return { intent: intent as (keyof A & string) | null, ok: false, code, failure, done: null, errors, values, response: null };
   };
   if (!form || intent === null) return fail({ _form: 'validation.badForm' }, 400);
