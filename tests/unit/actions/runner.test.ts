@@ -4,6 +4,8 @@ import { createPrison, type Prison } from '../../helpers/fixture.ts';
 import { runAction, runActions, type PageContext } from '../../../src/actions/runner.ts';
 import { addFacility, editFacility } from '../../../src/actions/facilities.ts';
 import { createStaffUser, staffUserActions } from '../../../src/actions/users.ts';
+import { defineAction } from '../../../src/actions/runner.ts';
+import { z } from 'zod';
 import { loadConfig } from '../../../src/lib/server/config.ts';
 import type { SessionUser } from '../../../src/lib/server/session.ts';
 
@@ -92,5 +94,27 @@ describe('running a form action', () => {
   test('another prison id in the URL cannot be edited into a clash', async () => {
     const ctx = page(p.admin.user, { code: p.facilityB.code, name: 'Olaine', active: '1' });
     expect(await runAction(ctx, editFacility(p.facilityA.id))).toMatchObject({ ok: false, errors: { code: 'facility.codeTaken' } });
+  });
+
+  test("a page's main form sends no intent; two forms with a field of the same name keep their messages apart", async () => {
+    const actions = {
+      main: defineAction({ input: z.object({ name: z.string().min(1, { error: 'validation.required' }) }), run: () => ({ ok: true as const }) }),
+      other: defineAction({ input: z.object({ name: z.string().min(1, { error: 'validation.required' }) }), prefix: 'other', run: () => ({ ok: true as const }) }),
+    };
+    expect(await runActions(page(p.admin.user, { name: '' }), actions, 'main')).toMatchObject({ intent: 'main', errors: { name: 'validation.required' } });
+    expect(await runActions(page(p.admin.user, { intent: 'other', name: '' }), actions, 'main')).toMatchObject({ intent: 'other', errors: { 'other.name': 'validation.required' } });
+    // Without a default, a form that names no action is refused.
+    expect(await runActions(page(p.admin.user, { name: 'x' }), actions)).toMatchObject({ ok: false, errors: { _form: 'validation.badForm' } });
+  });
+
+  test('an upload larger than the action allows is refused before the body is read', async () => {
+    const upload = defineAction({ input: z.object({}), maxBytes: 10, messages: { 'request.tooLarge': 'roster.file.tooLarge' }, run: () => ({ ok: true as const }) });
+    const ctx = page(p.admin.user, { big: 'x'.repeat(100_000) });
+    const headers = new Headers(ctx.request.headers);
+    headers.set('content-length', '100000');
+    const request = new Request(ctx.request.url, { method: 'POST', headers, body: 'big=' + 'x'.repeat(100_000) });
+    const state = await runAction({ ...ctx, request }, upload);
+    expect(state).toMatchObject({ ok: false, code: 'request.tooLarge', errors: { _form: 'roster.file.tooLarge' } });
+    expect(request.bodyUsed).toBe(false);
   });
 });
