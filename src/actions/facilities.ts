@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineAction } from './runner.ts';
-import { auditActor } from '../lib/server/people/users.ts';
 import { createFacility, updateFacility } from '../lib/server/people/facilities.ts';
 import { facilitySchema } from '../lib/shared/schemas.ts';
 
@@ -11,7 +10,7 @@ export const addFacility = defineAction({
   input: facilitySchema,
   fields: { 'facility.codeTaken': 'code' },
   done: 'facilities.created',
-  run: (input, { db, user }) => createFacility(db, auditActor(user), input),
+  run: (input, { db, user }) => createFacility(db, user, input),
 });
 
 /** Renames a prison, changes its code, or switches it off. */
@@ -23,6 +22,6 @@ export function editFacility(facilityId: number) {
     }),
     fields: { 'facility.codeTaken': 'code', 'facility.notFound': 'code' },
     done: 'common.saved',
-    run: (input, { db, user }) => updateFacility(db, auditActor(user), facilityId, { code: input.code, name: input.name, active: input.active === '1' }),
+    run: (input, { db, user }) => updateFacility(db, user, facilityId, { code: input.code, name: input.name, active: input.active === '1' }),
   });
 }
