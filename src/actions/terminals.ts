@@ -17,7 +17,7 @@ export function roomViewActions(roomFilter: number | null) {
     defineAction({
       input: lockTerminalSchema,
       invalid: 'room.notFound',
-      run: (input, { db, user, locals }) => setTerminalLock(db, user, input.terminalId, locked, locals.clientIp),
+      run: (input, { db, user, locals }) => setTerminalLock(db, user, input.terminalId, locked, locals.clientIp, Date.now(), input.reason),
       redirect: () => back(locked ? 'locked' : 'unlocked'),
     });
   return {
