@@ -144,7 +144,7 @@ export function roomView(db: Db, actor: SessionUser, timeouts: SessionTimeouts, 
 export type RoomError = 'room.notFound' | 'room.noSession' | 'room.sessionChanged';
 export type RoomResult = { ok: true; count?: number } | { ok: false; code: RoomError; field?: string };
 
-"const id = z.coerce.number().int().positive();
+const id = z.coerce.number().int().positive();
 
 /** Why a supervisor ends a session (the confirmation step's choices). */
 export const END_REASONS = ['timeOver', 'behaviour', 'technical', 'other'] as const;
