@@ -8,6 +8,7 @@ export const en = {
   'layout.mainMenu': 'Main menu',
   'layout.language': 'Language',
   'layout.signOut': 'Sign out',
+  'layout.userMenu': "User menu: {name}",
   'layout.footer': 'Tilts — learning platform of the Prison Administration education programmes',
 
   'idle.title': 'Are you still here?',

@@ -10,6 +10,7 @@ export const lv: Record<MessageKey, string> = {
   'layout.mainMenu': 'Galvenā izvēlne',
   'layout.language': 'Valoda',
   'layout.signOut': 'Izrakstīties',
+  'layout.userMenu': "Lietotāja izvēlne: {name}",
   'layout.footer': 'Tilts — Ieslodzījuma vietu pārvaldes izglītības programmu mācību platforma',
 
   'idle.title': 'Vai Jūs vēl esat šeit?',

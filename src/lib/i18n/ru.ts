@@ -10,6 +10,7 @@ export const ru: Record<MessageKey, string> = {
   'layout.mainMenu': 'Главное меню',
   'layout.language': 'Язык',
   'layout.signOut': 'Выйти',
+  'layout.userMenu': "Меню пользователя: {name}",
   'layout.footer': 'Tilts — учебная платформа образовательных программ Управления мест заключения',
 
   'idle.title': 'Вы ещё здесь?',
