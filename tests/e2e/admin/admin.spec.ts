@@ -12,6 +12,7 @@ test('the admin creates a teacher account, hands over the one-time password, the
   browser,
   baseURL,
 }) => {
+  test.setTimeout(180_000);
   const username = `laura.kalna.${Date.now().toString(36)}`;
   await signIn(page, ACCOUNTS.admin);
   await checkPage(page);
