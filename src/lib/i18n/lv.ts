@@ -129,7 +129,7 @@ export const lv: Record<MessageKey, string> = {
   'room.unlock': "Atbloķēt",
   'room.unlockOf': "Atbloķēt: {terminal}",
   'room.endAsk': "Beigt sesiju…",
-  'room.endConfirmHeading': "Beigt {name} sesiju terminālī {terminal}?",
+  'room.endConfirmHeading': "Beigt sesiju terminālī {terminal}? Izglītojamais: {name}.",
   'room.endConfirmHelp': "Izglītojamā darbs tiek saglabāts; viņa ekrāns atgriežas pie pieteikšanās un parāda, ka sesiju beidza uzraugs.",
   'room.endReason': "Iemesls",
   'room.endReason.timeOver': "Nodarbības laiks beidzies",

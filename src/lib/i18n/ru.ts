@@ -129,7 +129,7 @@ export const ru: Record<MessageKey, string> = {
   'room.unlock': "Разблокировать",
   'room.unlockOf': "Разблокировать: {terminal}",
   'room.endAsk': "Завершить сеанс…",
-  'room.endConfirmHeading': "Завершить сеанс: {name} на терминале {terminal}?",
+  'room.endConfirmHeading': "Завершить сеанс на терминале {terminal}? Учащийся: {name}.",
   'room.endConfirmHelp': "Работа учащегося сохраняется; его экран вернётся на страницу входа с сообщением, что сеанс завершил надзиратель.",
   'room.endReason': "Причина",
   'room.endReason.timeOver': "Время занятия закончилось",
