@@ -1,6 +1,6 @@
 import { formatDateTime, isMessageKey, translator } from '../i18n/index.ts';
 import { ROLES, type Locale, type Role } from '../shared/domain.ts';
-import { AUDIT_DETAIL_LABELS, AUDIT_HIDDEN_DETAILS, AUDIT_REASON_LABELS } from '../shared/audit-labels.ts';
+import { AUDIT_DETAIL_LABELS, AUDIT_REASON_LABELS, auditDetailHidden } from '../shared/audit-labels.ts';
 import { DETAIL_REFS, type NameBook } from './audit-view.ts';
 
 /**
@@ -35,7 +35,7 @@ export function detailPairs(action: string, details: Record<string, unknown>, na
     return String(value);
   };
   for (const [key, value] of Object.entries(details)) {
-    if (AUDIT_HIDDEN_DETAILS.has(key)) continue;
+    if (auditDetailHidden(action, key)) continue;
     const labelKey = AUDIT_DETAIL_LABELS[key];
     const label = labelKey ? tr(labelKey) : key;
     const ref = DETAIL_REFS[key] ?? (action === 'learner.transfer' && (key === 'from' || key === 'to') ? 'facility' : undefined);

@@ -147,8 +147,13 @@ export const AUDIT_DETAIL_LABELS: Readonly<Record<string, MessageKey>> = {
   after: 'auditDetail.after',
 };
 
-/** Detail keys not shown: the label already says it (which credentials a sign-in used), or internal bookkeeping. */
-export const AUDIT_HIDDEN_DETAILS: ReadonlySet<string> = new Set(['kind', 'demo']);
+/** Detail keys not shown: internal bookkeeping. */
+export const AUDIT_HIDDEN_DETAILS: ReadonlySet<string> = new Set(['demo', 'noticeId']);
+
+/** Whether a detail is left out of this action's entry: a sign-in's credential kind is what its label already says. */
+export function auditDetailHidden(action: string, key: string): boolean {
+  return AUDIT_HIDDEN_DETAILS.has(key) || (key === 'kind' && action.startsWith('auth.'));
+}
 
 /** Reason values with a label of their own (others: a message key is translated, anything else shown as it is). */
 export const AUDIT_REASON_LABELS: Readonly<Record<string, MessageKey>> = {
