@@ -191,9 +191,18 @@ export async function signIn(page: Page, account: Credentials, { locale = 'lv' a
   await page.waitForURL((url) => url.pathname !== '/login');
 }
 
-/** Signs out with the button in the page header; lands on the sign-in page saying so. */
+/** Opens the header's user menu (language, account, sign out) when it is closed. */
+export async function openUserMenu(page: Page): Promise<void> {
+  const menu = page.getByRole('banner').locator('details.user-menu');
+  if (!(await menu.evaluate((d: HTMLDetailsElement) => d.open))) await menu.locator('summary').click();
+  await expect(menu).toHaveAttribute('open', '');
+}
+
+/** Signs out with the button in the page header (in the user menu, or in sight for learners); lands on the sign-in page saying so. */
 export async function signOut(page: Page, locale: Locale = 'lv'): Promise<void> {
-  await page.getByRole('banner').getByRole('button', { name: t(locale, 'layout.signOut') }).click();
+  const button = page.getByRole('banner').getByRole('button', { name: t(locale, 'layout.signOut') });
+  if (!(await button.isVisible())) await openUserMenu(page);
+  await button.click();
   await page.waitForURL('**/login?reason=signedOut');
   await expect(page.getByRole('status')).toHaveText(t(locale, 'login.reasonSignedOut'));
   await checkPage(page);

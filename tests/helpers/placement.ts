@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { stmt, type Db } from '../../src/lib/server/db.ts';
 import type { Answer } from '../../src/lib/server/learning/grading.ts';
-import { markLessonDone } from '../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../src/lib/server/learning/course-completed.ts';
 import { submitQuizAttempt } from '../../src/lib/server/learning/quiz-attempts.ts';
 import type { Interest } from '../../src/lib/server/placement/interests.ts';
 import { createProgramme, type Programme, type ProgrammeInput } from '../../src/lib/server/placement/programmes.ts';

@@ -99,6 +99,8 @@ const ROWS: Row[] = [
   { file: 'teach/index.astro', method: 'GET', url: '/teach', expect: only({ teacher: 'page' }) },
   { file: 'staff/index.astro', method: 'GET', url: '/staff', expect: only({ education_staff: 'page' }) },
   { file: 'supervise/index.astro', method: 'GET', url: '/supervise', expect: only({ supervisor: 'page' }) },
+  // The confirmation step of "End session" / "Lock" is the same page (a GET: nothing changes until Yes).
+  { file: 'supervise/index.astro', method: 'GET', url: '/supervise?ask=end&terminal=99999', expect: only({ supervisor: 'page' }) },
   // Terminals (issue 7): the device's own enrolment page and poll are public (a device has no user).
   { file: 'terminal.astro', method: 'GET', url: '/terminal', expect: all('page') },
   { file: 'api/terminal/enrolment.ts', method: 'GET', url: '/api/terminal/enrolment', expect: all('page') },
@@ -144,6 +146,7 @@ const ROWS: Row[] = [
   { file: 'admin/providers/[id].astro', method: 'GET', url: '/admin/providers/not-a-number', expect: only({ admin: 'notFound' }) },
   { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit', expect: only({ admin: 'page' }) },
   { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit?action=auth&from=2020-01-01', expect: only({ admin: 'page' }) },
+  { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit?person=Ozola&action=auth.login&after=1', expect: only({ admin: 'page' }) },
   // "Verify the chain" is a POST that changes nothing.
   { file: 'admin/audit/index.astro', method: 'POST', url: '/admin/audit', expect: only({ admin: 'page' }) },
   { file: 'staff/learners/index.astro', method: 'GET', url: '/staff/learners', expect: only({ admin: 'page', education_staff: 'page' }) },

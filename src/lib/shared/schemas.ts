@@ -65,10 +65,13 @@ export const localeSchema = z.enum(LOCALES);
 export const staffUserCreateSchema = z.object({
   /** One of the staff roles or 'released'. */
   role: z.enum([...STAFF_ROLES, 'released'] as const, { error: 'validation.choose' }),
+  /** The sign-in name (see usernameSchema). */
   username: usernameSchema,
+  /** The name shown to others, as the person writes it. */
   displayName: required(120),
   /** Home facility; required for staff other than admins. */
   facilityId: optionalId,
+  /** The language the platform speaks to them. */
   preferredLocale: localeSchema,
 });
 
@@ -98,14 +101,19 @@ export const learnerSchema = z.object({
 export const learnerUpdateSchema = learnerSchema.omit({ inmateNumber: true });
 
 export const facilitySchema = z.object({
+  /** The prison's short code, 2–6 capital letters (OLA), as the prison register writes it. */
   code: z.string().trim().toUpperCase().regex(/^[A-Z]{2,6}$/, { error: 'validation.facilityCode' }),
+  /** The prison's name in Latvian. */
   name: required(120),
 });
 
 export const passwordChangeSchema = z
   .object({
+    /** The password now, to prove it is the account's owner. */
     current: z.string().min(1, { error: 'validation.required' }),
+    /** The new password. */
     next: passwordSchema,
+    /** The new password again (a typing slip is caught here). */
     repeat: z.string(),
   })
   .refine((v) => v.next === v.repeat, { error: 'validation.passwordMismatch', path: ['repeat'] });

@@ -12,6 +12,7 @@ test('the admin creates a teacher account, hands over the one-time password, the
   browser,
   baseURL,
 }) => {
+  test.setTimeout(180_000);
   const username = `laura.kalna.${Date.now().toString(36)}`;
   await signIn(page, ACCOUNTS.admin);
   await checkPage(page);
@@ -60,22 +61,27 @@ test('the admin creates a teacher account, hands over the one-time password, the
   await test.step("the account's history in the audit log shows the creation and the deactivation", async () => {
     await page.getByRole('link', { name: lv('users.history') }).click();
     await expect(page).toHaveURL(/\/admin\/audit\?targetType=user&targetId=\d+/);
+    // In words, with the account by name and a link to it; no codes, no JSON.
     const table = page.getByRole('table');
-    await expect(table).toContainText('user.create');
-    await expect(table).toContainText('user.deactivate');
+    await expect(table).toContainText(lv('auditAction.user.create'));
+    await expect(table).toContainText(lv('auditAction.user.deactivate'));
+    await expect(table.getByRole('link', { name: 'Laura Kalna' }).first()).toHaveAttribute('href', /^\/admin\/users\/\d+$/);
+    await expect(table.getByRole('link', { name: 'Anita Kalniņa' }).first()).toHaveAttribute('href', '/admin/users/1');
+    await expect(table).not.toContainText('user.create');
+    await expect(table).not.toContainText('{');
     await checkPage(page, { screenshot: 'admin-audit-user' });
   });
 
-  await test.step('filter the whole audit log by action', async () => {
+  await test.step('filter the whole audit log by action, chosen by its label', async () => {
     await page.goto('/admin/audit');
     await checkPage(page, { screenshot: 'admin-audit', zoom: true });
-    await page.getByLabel(lv('audit.action')).selectOption('user.deactivate');
+    await page.getByLabel(lv('audit.action')).selectOption({ label: lv('auditAction.user.deactivate') });
     await page.getByRole('button', { name: lv('users.applyFilter') }).click();
     await expect(page).toHaveURL(/action=user\.deactivate/);
-    const actions = page.getByRole('table').locator('tbody tr td:nth-child(4)');
-    await expect(actions.first()).toHaveText('user.deactivate');
-    for (const action of await actions.allInnerTexts()) expect(action).toBe('user.deactivate');
-    await expect(page.getByRole('table')).not.toContainText('auth.login');
+    const actions = page.getByRole('table').locator('tbody tr td:nth-child(2)');
+    await expect(actions.first()).toHaveText(lv('auditAction.user.deactivate'));
+    for (const action of await actions.allInnerTexts()) expect(action).toBe(lv('auditAction.user.deactivate'));
+    await expect(page.getByRole('table')).not.toContainText(lv('auditAction.auth.login'));
     await checkPage(page, { screenshot: 'admin-audit-filtered' });
   });
 });

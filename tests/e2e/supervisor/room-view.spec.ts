@@ -51,8 +51,26 @@ test('the supervisor sees a learner’s lesson, sends a notice and ends the sess
     await checkPage(page);
     await expect(learner.locator('#terminal-notices')).toContainText(message, { timeout: 30_000 });
 
-    // The supervisor ends the session: the learner's page returns to sign-in, saying why.
-    await page.locator('tr[data-terminal]', { hasText: NAME }).getByRole('button', { name: lv('room.endSessionOf', { terminal: await row.locator('th').innerText() }) }).click();
+    // The supervisor ends the session, but only after saying yes: the row's button asks first, with a reason.
+    const terminalName = await row.locator('th').innerText();
+    const endButton = page.locator('tr[data-terminal]', { hasText: NAME }).getByRole('button', { name: lv('room.endSessionOf', { terminal: terminalName }) });
+    await expect(endButton).toHaveClass(/secondary/);
+    await endButton.click();
+    const confirm = page.getByRole('region', { name: lv('room.endConfirmHeading', { name: NAME, terminal: terminalName }) });
+    await expect(confirm).toBeVisible();
+    await checkPage(page, { screenshot: 'supervisor-end-session-confirm', zoom: true });
+    // Cancel leaves everything as it was.
+    await confirm.getByRole('link', { name: lv('room.cancel') }).click();
+    await expect(page).toHaveURL(/\/supervise$/);
+    await checkPage(page);
+    await expect(page.locator('tr[data-terminal]', { hasText: NAME })).toHaveCount(1);
+    await expect(learner).toHaveURL(/\/learn\//);
+    // Now for real, with a reason.
+    await page.locator('tr[data-terminal]', { hasText: NAME }).getByRole('button', { name: lv('room.endSessionOf', { terminal: terminalName }) }).click();
+    await checkPage(page);
+    await confirm.getByLabel(lv('room.endReason')).selectOption({ label: lv('room.endReason.timeOver') });
+    await confirm.getByLabel(lv('room.endNote')).fill('Klase jāatbrīvo');
+    await confirm.getByRole('button', { name: lv('room.endYes') }).click();
     await expect(page.getByRole('status').filter({ hasText: lv('room.sessionEnded') })).toBeVisible();
     await checkPage(page);
     await expect(page.locator('tr[data-terminal]', { hasText: NAME })).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { test, expect, checkPage, signIn, signOut, signInSeeHomeSignOut, newPerson, finishPerson, text } from '../fixtures.ts';
+import { test, expect, checkPage, signIn, signOut, signInSeeHomeSignOut, newPerson, finishPerson, openUserMenu, text } from '../fixtures.ts';
 import { ACCOUNTS } from '../../helpers/accounts.ts';
 
 test('a teacher signs in, sees who they are and signs out', async ({ page }) => {
@@ -12,11 +12,14 @@ test('a teacher switches the platform to English, and it stays English for their
   await expect(page.locator('html')).toHaveAttribute('lang', 'lv');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(text('lv', 'teach.title'));
 
+  // The language is in the user menu (the button with her name).
+  await openUserMenu(page);
   await page.getByRole('button', { name: 'English' }).click();
   // Back on the same page (the switcher returns to where one was).
   await expect(page).toHaveURL(/\/teach\/?$/);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(text('en', 'teach.title'));
+  await openUserMenu(page);
   await expect(page.getByRole('button', { name: 'English' })).toHaveAttribute('aria-pressed', 'true');
   await checkPage(page, { screenshot: 'teacher-home-en' });
   await signOut(page, 'en');

@@ -6,7 +6,8 @@ import { addImage, addItem, changeItem, readLesson, saveLesson, saveQuiz } from 
 import { diffFiles, getPublicationFiles, listPublications, publishDraft, rollbackTo } from '../../../src/lib/server/authoring/publish.ts';
 import { readPackageZip, writePackageZip } from '../../../src/lib/server/authoring/package-zip.ts';
 import { getCourse, getCourseItems, getLessonHtml } from '../../../src/lib/server/courses/catalog.ts';
-import { markLessonDone, getCourseProgress } from '../../../src/lib/server/learning/progress.ts';
+import { getCourseProgress } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { syncCourses } from '../../../src/lib/server/courses/sync.ts';
 import { createPrison, auditActions, type Prison } from '../../helpers/fixture.ts';
 import { createCoursesDir, PNG_BYTES, samplePackage, writePackage, type CoursesDir } from '../../helpers/course-package.ts';

@@ -5,7 +5,7 @@ import { stmt } from '../../../src/lib/server/db.ts';
 import { approveRequest, declineRequest, listPendingRequests } from '../../../src/lib/server/certificates/awards.ts';
 import { contentOf, listLearnerCertificates, renderCertificatePdf, verifyCertificate } from '../../../src/lib/server/certificates/certificates.ts';
 import { renderTranscriptPdf, transcriptOf } from '../../../src/lib/server/certificates/transcript.ts';
-import { markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { releaseLearner, transferLearner } from '../../../src/lib/server/people/lifecycle.ts';
 import { placeLearner } from '../../../src/lib/server/placement/placements.ts';
 import type { Programme, ProgrammeInput } from '../../../src/lib/server/placement/programmes.ts';

@@ -5,7 +5,7 @@ import { listAudit } from '../../../src/lib/server/audit.ts';
 import { stmt } from '../../../src/lib/server/db.ts';
 import type { Answer } from '../../../src/lib/server/learning/grading.ts';
 import { exportGradebookCsv, getGradebook, getLearnerCourseDetail, listTaughtCourses } from '../../../src/lib/server/learning/gradebook.ts';
-import { markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { submitQuizAttempt } from '../../../src/lib/server/learning/quiz-attempts.ts';
 import { listMyCourses, openCourse, openItem } from '../../../src/lib/server/learning/study.ts';
 import { syncCourses } from '../../../src/lib/server/courses/sync.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { stmt } from '../../../src/lib/server/db.ts';
 import type { SessionUser } from '../../../src/lib/server/session.ts';
 import type { Answer } from '../../../src/lib/server/learning/grading.ts';
-import { markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { getAttempt, listAttempts, submitQuizAttempt, type Attempt, type SubmitResult } from '../../../src/lib/server/learning/quiz-attempts.ts';
 import {
   essayFeedback,

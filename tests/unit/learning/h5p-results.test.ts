@@ -16,7 +16,8 @@ import {
   XAPI_VERBS,
   type StatementInput,
 } from '../../../src/lib/server/learning/h5p-results.ts';
-import { getCourseProgress, markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { getCourseProgress } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { createCoursesDir, lessonFile, type CoursePackage, type CoursesDir } from '../../helpers/course-package.ts';
 import { createPrison, type Prison } from '../../helpers/fixture.ts';
 import { craftMainLibraryPackage, enrol, installActivityPackage, type InstalledCourse } from '../../helpers/learning.ts';

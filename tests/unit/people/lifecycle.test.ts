@@ -3,7 +3,7 @@ import { SYSTEM_ACTOR, verifyAuditChain } from '../../../src/lib/server/audit.ts
 import { stmt } from '../../../src/lib/server/db.ts';
 import { contentOf, listLearnerCertificates } from '../../../src/lib/server/certificates/certificates.ts';
 import { getStudyEnrolment } from '../../../src/lib/server/learning/enrolments.ts';
-import { markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { insertLearner } from '../../../src/lib/server/people/learners.ts';
 import { listMoves, releaseLearner, transferLearner, type LifecycleActor } from '../../../src/lib/server/people/lifecycle.ts';
 import { getPlacement, placeLearner, type Placement } from '../../../src/lib/server/placement/placements.ts';

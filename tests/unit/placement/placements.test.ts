@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { verifyAuditChain } from '../../../src/lib/server/audit.ts';
 import { openDatabase, stmt, type Db } from '../../../src/lib/server/db.ts';
 import { getStudyEnrolment } from '../../../src/lib/server/learning/enrolments.ts';
-import { markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { releaseLearner, transferLearner } from '../../../src/lib/server/people/lifecycle.ts';
 import {
   closePlacementsOfLearner,

@@ -119,6 +119,17 @@ describe('actions', () => {
     expect(roomView(p.db, p.supervisor.user, TEST_TIMEOUTS)[0]!.state).toBe('free');
   });
 
+  test('the reason chosen on the confirmation step, and a lock’s reason from the room view, are kept', () => {
+    const t = approvedTerminal(p.db, p.facilityA.id);
+    signInOn(p.learner, t.id);
+    expect(endSessionOnTerminal(p.db, p.supervisor.user, { terminalId: t.id, learnerUserId: p.learner.user.id, reason: 'behaviour', note: 'Shouting' })).toEqual({ ok: true });
+    expect(setTerminalLock(p.db, p.supervisor.user, t.id, true, null, Date.now(), 'Broken keyboard')).toEqual({ ok: true });
+    const details = (action: string) => JSON.parse(stmt(p.db, 'SELECT details FROM audit_log WHERE action = ?').pluck().get(action) as string) as Record<string, unknown>;
+    expect(details('terminal.endSession')).toEqual({ learnerUserId: p.learner.user.id, reason: 'behaviour', note: 'Shouting' });
+    expect(details('terminal.lock')).toMatchObject({ reason: 'Broken keyboard' });
+    expect(roomView(p.db, p.supervisor.user, TEST_TIMEOUTS)[0]!.lockReason).toBe('Broken keyboard');
+  });
+
   test('a session is not ended when someone else signed in on the terminal meanwhile', () => {
     const t = approvedTerminal(p.db, p.facilityA.id);
     const token = signInOn(p.learner, t.id);

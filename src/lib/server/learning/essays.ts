@@ -5,7 +5,7 @@ import type { SessionUser } from '../session.ts';
 import { getQuizVersion } from '../courses/catalog.ts';
 import { auditActor } from '../people/users.ts';
 import { getGradebook, type Gradebook } from './gradebook.ts';
-import { recordCompletionIfDue } from './progress.ts';
+import { recordCompletionIfDue } from './course-completed.ts';
 import { getAttemptForGrading, storeAttemptReview, type Attempt } from './quiz-attempts.ts';
 import type { Answer } from './grading.ts';
 

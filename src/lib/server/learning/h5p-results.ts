@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { learnerFacilityId } from '../people/learners.ts';
 import { stmt, type Db } from '../db.ts';
 import { getActivity, type Activity, type Course, type CourseItem } from '../courses/catalog.ts';
-import { recordCompletionIfDue } from './progress.ts';
+import { recordCompletionIfDue } from './course-completed.ts';
 import { appendAudit } from '../audit.ts';
 import { auditActor } from '../people/users.ts';
 import type { SessionUser } from '../session.ts';

@@ -1,14 +1,11 @@
 import { stmt, type Db } from '../db.ts';
-import { learnerFacilityId } from '../people/learners.ts';
-import { appendAudit } from '../audit.ts';
 import { getCourseItems, getQuizVersion, type Course, type CourseItem, type PassRules } from '../courses/catalog.ts';
-import { completeEnrolment } from './enrolments.ts';
-import { completePlacementsIfDone } from '../placement/placements.ts';
-import { awardOnCourseCompletion } from '../certificates/awards.ts';
 
 /**
  * A learner's progress in a course: per item (done, quiz kept score,
  * attempts, active time) and for the course (percent, next item, completion).
+ * Read only: what a completion sets off lives in ./course-completed.ts, so
+ * placements and certificates can read progress without an import cycle.
  */
 
 /** 'pending': waiting for the teacher's grade (an essay). 'failed': tried, not (yet) passed. */
@@ -153,48 +150,4 @@ export function getCourseProgress(db: Db, learnerId: number, course: Pick<Course
       totalSeconds >= course.passRules.minHours * 3600,
     completedAt,
   };
-}
-
-/**
- * Records the completion (with its evidence) the first time the pass rules
- * hold, and closes the enrolment as completed. Call inside the transaction
- * that recorded the learner's last step.
- */
-export function recordCompletionIfDue(db: Db, learnerId: number, course: Pick<Course, 'id' | 'passRules'>, now = new Date()): boolean {
-  const progress = getCourseProgress(db, learnerId, course);
-  if (!progress.complete || progress.completedAt) return false;
-  stmt(db, 'INSERT INTO course_completion (learner_id, course_id, completed_at, evidence_json) VALUES (?, ?, ?, ?)').run(
-    learnerId,
-    course.id,
-    now.toISOString(),
-    JSON.stringify(progress.evidence),
-  );
-  completeEnrolment(db, learnerId, course.id, now);
-  // A programme whose every course is now completed is completed too.
-  completePlacementsIfDone(db, learnerId, now);
-  // Its certificates: issued now, or waiting for the education staff's approval.
-  awardOnCourseCompletion(db, learnerId, course.id, now);
-  const facilityId = learnerFacilityId(db, learnerId);
-  appendAudit(
-    db,
-    { actor: { id: null, label: 'system' }, action: 'learning.courseCompleted', targetType: 'learner', targetId: learnerId, facilityId, details: { courseId: course.id, evidence: progress.evidence } },
-    now,
-  );
-  return true;
-}
-
-/** "Mark as done" on a lesson; returns true when this completed the course. */
-export function markLessonDone(db: Db, learnerId: number, course: Pick<Course, 'id' | 'passRules'>, item: CourseItem, now = new Date()): boolean {
-  if (item.kind !== 'lesson' || item.courseId !== course.id) throw new Error('markLessonDone: not a lesson of this course');
-  return db
-    .transaction(() => {
-      stmt(db, 'INSERT OR IGNORE INTO lesson_progress (learner_id, item_id, version_id, done_at) VALUES (?, ?, ?, ?)').run(
-        learnerId,
-        item.id,
-        item.versionId,
-        now.toISOString(),
-      );
-      return recordCompletionIfDue(db, learnerId, course, now);
-    })
-    .immediate();
 }

@@ -2,7 +2,7 @@ import { stmt, type Db } from '../db.ts';
 import { getQuizVersion, type Course, type CourseItem } from '../courses/catalog.ts';
 import type { Quiz } from '../courses/package-schema.ts';
 import { applyReview, checkEssayLengths, gradeQuiz, type Answer, type AttemptReview, type EssayLengthProblem, type QuizResult } from './grading.ts';
-import { recordCompletionIfDue } from './progress.ts';
+import { recordCompletionIfDue } from './course-completed.ts';
 import { deleteQuizDraft } from './quiz-drafts.ts';
 
 /**

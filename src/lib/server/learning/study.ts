@@ -3,7 +3,8 @@ import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { getCourse, getCourseItem, type Course, type CourseItem } from '../courses/catalog.ts';
 import { getStudyEnrolment, listStudyEnrolments, type Enrolment } from './enrolments.ts';
-import { getCourseProgress, recordCompletionIfDue, type CourseProgress } from './progress.ts';
+import { getCourseProgress, type CourseProgress } from './progress.ts';
+import { recordCompletionIfDue } from './course-completed.ts';
 import type { TimeOnTask } from './time-on-task.ts';
 
 /**

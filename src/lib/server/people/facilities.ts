@@ -1,6 +1,8 @@
 import { stmt, type Db } from '../db.ts';
-import { appendAudit, type AuditActor } from '../audit.ts';
-import { facilitiesFor, type Actor, type Capability } from '../policy.ts';
+import { appendAudit } from '../audit.ts';
+import { can, facilitiesFor, type Actor, type Capability } from '../policy.ts';
+import type { SessionUser } from '../session.ts';
+import { auditActor } from './users.ts';
 
 export interface Facility {
   id: number;
@@ -34,9 +36,11 @@ export function getFacilityByCode(db: Db, code: string): Facility | null {
   return row ? toFacility(row) : null;
 }
 
-export type FacilityResult = { ok: true; facility: Facility } | { ok: false; code: 'facility.codeTaken' | 'facility.notFound' };
+export type FacilityResult = { ok: true; facility: Facility } | { ok: false; code: 'auth.forbidden' | 'facility.codeTaken' | 'facility.notFound' };
 
-export function createFacility(db: Db, actor: AuditActor, input: { code: string; name: string }): FacilityResult {
+/** Adds a prison (administrators only: 'facilities:manage'). */
+export function createFacility(db: Db, actor: SessionUser, input: { code: string; name: string }): FacilityResult {
+  if (!can(actor, 'facilities:manage')) return { ok: false, code: 'auth.forbidden' };
   return db
     .transaction((): FacilityResult => {
       if (getFacilityByCode(db, input.code)) return { ok: false, code: 'facility.codeTaken' };
@@ -45,18 +49,20 @@ export function createFacility(db: Db, actor: AuditActor, input: { code: string;
         stmt(db, 'INSERT INTO facility (code, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(input.code, input.name, now, now)
           .lastInsertRowid,
       );
-      appendAudit(db, { actor, action: 'facility.create', targetType: 'facility', targetId: id, facilityId: id, details: input });
+      appendAudit(db, { actor: auditActor(actor), action: 'facility.create', targetType: 'facility', targetId: id, facilityId: id, details: input });
       return { ok: true, facility: getFacility(db, id)! };
     })
     .immediate();
 }
 
+/** Renames a prison, changes its code or switches it off (administrators only). */
 export function updateFacility(
   db: Db,
-  actor: AuditActor,
+  actor: SessionUser,
   id: number,
   input: { code: string; name: string; active: boolean },
 ): FacilityResult {
+  if (!can(actor, 'facilities:manage')) return { ok: false, code: 'auth.forbidden' };
   return db
     .transaction((): FacilityResult => {
       const before = getFacility(db, id);
@@ -70,7 +76,7 @@ export function updateFacility(
         new Date().toISOString(),
         id,
       );
-      appendAudit(db, { actor, action: 'facility.update', targetType: 'facility', targetId: id, facilityId: id, details: { before, after: input } });
+      appendAudit(db, { actor: auditActor(actor), action: 'facility.update', targetType: 'facility', targetId: id, facilityId: id, details: { before, after: input } });
       return { ok: true, facility: getFacility(db, id)! };
     })
     .immediate();

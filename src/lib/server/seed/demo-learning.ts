@@ -2,7 +2,7 @@ import { stmt, type Db } from '../db.ts';
 import { SYSTEM_ACTOR } from '../audit.ts';
 import { getCourse, getCourseItems } from '../courses/catalog.ts';
 import { createEnrolment } from '../learning/enrolments.ts';
-import { markLessonDone } from '../learning/progress.ts';
+import { markLessonDone } from '../learning/course-completed.ts';
 
 /**
  * Demo teaching assignments and enrolments over the synced course packages

@@ -146,17 +146,27 @@ export type RoomResult = { ok: true; count?: number } | { ok: false; code: RoomE
 
 const id = z.coerce.number().int().positive();
 
+/** Why a supervisor ends a session (the confirmation step's choices). */
+export const END_REASONS = ['timeOver', 'behaviour', 'technical', 'other'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
 /** "End session" on a row of the room view. */
 export const endSessionSchema = z.object({
   /** The terminal whose session ends. */
   terminalId: id,
   /** The learner the supervisor saw on it: if someone else signed in meanwhile, nothing is ended. */
   learnerUserId: id,
+  /** Why, chosen on the confirmation step (kept in the audit log). */
+  reason: z.enum(END_REASONS, { error: 'validation.invalid' }).default('other'),
+  /** A few words more, optional. */
+  note: z.string().trim().max(200, { error: 'validation.tooLong' }).default(''),
 });
 /** "Lock" / "Unlock" on a row of the room view. */
 export const lockTerminalSchema = z.object({
   /** The terminal. */
   terminalId: id,
+  /** Why it is locked (the lock's confirmation step; may be empty, unlock sends none). */
+  reason: z.string().trim().max(200, { error: 'validation.tooLong' }).default(''),
 });
 /** The notice form: one terminal, or every terminal of a room. */
 export const noticeSchema = z.object({
@@ -177,7 +187,13 @@ function terminalInScope(db: Db, actor: SessionUser, terminalId: number): { id: 
  * Ends the learner's session on a terminal ("ended by the supervisor": the
  * learner's page returns to the sign-in page saying so), audited.
  */
-export function endSessionOnTerminal(db: Db, actor: SessionUser, input: z.output<typeof endSessionSchema>, ip: string | null = null, now = Date.now()): RoomResult {
+export function endSessionOnTerminal(
+  db: Db,
+  actor: SessionUser,
+  input: Pick<z.output<typeof endSessionSchema>, 'terminalId' | 'learnerUserId'> & Partial<Pick<z.output<typeof endSessionSchema>, 'reason' | 'note'>>,
+  ip: string | null = null,
+  now = Date.now(),
+): RoomResult {
   return inTransaction(db, (): RoomResult => {
     const t = terminalInScope(db, actor, input.terminalId);
     if (!t) return { ok: false, code: 'room.notFound' };
@@ -192,16 +208,16 @@ export function endSessionOnTerminal(db: Db, actor: SessionUser, input: z.output
       targetId: t.id,
       facilityId: t.facility_id,
       ip,
-      details: { learnerUserId: on },
+      details: { learnerUserId: on, reason: input.reason ?? 'other', ...(input.note ? { note: input.note } : {}) },
     });
     return { ok: true };
   });
 }
 
 /** Locks (ending its session) or unlocks a terminal from the room view; the terminal module audits. */
-export function setTerminalLock(db: Db, actor: SessionUser, terminalId: number, locked: boolean, ip: string | null = null, now = Date.now()): RoomResult {
+export function setTerminalLock(db: Db, actor: SessionUser, terminalId: number, locked: boolean, ip: string | null = null, now = Date.now(), reason = ''): RoomResult {
   if (!terminalInScope(db, actor, terminalId)) return { ok: false, code: 'room.notFound' };
-  const result = changeTerminal(db, actor, terminalId, locked ? { kind: 'lock', reason: '' } : { kind: 'unlock' }, ip, now);
+  const result = changeTerminal(db, actor, terminalId, locked ? { kind: 'lock', reason } : { kind: 'unlock' }, ip, now);
   return result.ok ? { ok: true } : { ok: false, code: 'room.notFound' };
 }
 

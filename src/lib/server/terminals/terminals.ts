@@ -221,10 +221,24 @@ export const approveSchema = z.object({
   name,
 });
 /** A new room: its facility and name ('roomName': the page has a terminal 'name' field too). */
-export const roomSchema = z.object({ facilityId: id, roomName: name });
-export const renameSchema = z.object({ name });
-export const moveSchema = z.object({ roomId: id });
-export const lockSchema = z.object({ reason: z.string().trim().max(200, { error: 'validation.tooLong' }).default('') });
+export const roomSchema = z.object({
+  /** The prison the room is in. */
+  facilityId: id,
+  /** The room's name, e.g. 'Datorklase 1'. */
+  roomName: name,
+});
+export const renameSchema = z.object({
+  /** The terminal's new name. */
+  name,
+});
+export const moveSchema = z.object({
+  /** The room the terminal now stands in (of the same prison). */
+  roomId: id,
+});
+export const lockSchema = z.object({
+  /** Why it is locked, shown to the supervisors (may be empty). */
+  reason: z.string().trim().max(200, { error: 'validation.tooLong' }).default(''),
+});
 
 function roomFor(db: Db, actor: SessionUser, roomId: number): { id: number; facility_id: number } | null {
   const room = stmt(db, 'SELECT id, facility_id FROM room WHERE id = ?').get(roomId) as { id: number; facility_id: number } | undefined;
