@@ -131,9 +131,15 @@ export async function runAction<A extends AnyAction>(page: PageContext, action: 
  * other method. `otherwise` names the action of the page's main form, which
  * sends no intent.
  */
-export async function runActions<A extends Record<string, AnyAction>>(page: PageContext, actions: A, otherwise?: keyof A & string): Promise<FormState<A> | null> {
+export async function runActions<A extends Record<string, AnyAction>>(
+  page: PageContext,
+  actions: A,
+  otherwise?: keyof A & string,
+  /** The field naming the action, when a page's forms call it otherwise (the activation's `step`). */
+  intentField = INTENT_FIELD,
+): Promise<FormState<A> | null> {
   return run(page, actions, (form) => {
-    const field = form?.get(INTENT_FIELD);
+    const field = form?.get(intentField);
     const intent = (typeof field === 'string' && field !== '' ? field : page.url.searchParams.get(INTENT_QUERY)) ?? (form ? otherwise : undefined) ?? null;
     return intent !== null && Object.hasOwn(actions, intent) ? intent : null;
   });

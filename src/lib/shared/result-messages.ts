@@ -54,6 +54,8 @@ const STATUS_OF_CODE: Readonly<Record<string, 401 | 403 | 409 | 429>> = {
   'terminal.locked': 403,
   'terminal.otherFacility': 403,
   'terminal.closed': 403,
+  'activation.throttled': 429,
+  'activation.locked': 429,
 };
 
 /** The message for a domain result's code; an unknown code (a bug) reads as a generic "not valid". */
