@@ -755,6 +755,8 @@ export const en = {
   'authoring.changesIn': 'Changes in publication #{id}',
   'authoring.noChanges': 'No changes.',
   'authoring.unpublishedChanges': 'The draft has unpublished changes in {count} file(s).',
+  'authoring.unpublishedSummary': 'Not published yet: {summary}.',
+  'authoring.pictureFile': 'Picture',
   'authoring.change.added': 'added',
   'authoring.change.removed': 'removed',
   'authoring.change.changed': 'changed',

@@ -757,6 +757,8 @@ export const lv: Record<MessageKey, string> = {
   'authoring.changesIn': 'Izmaiņas publikācijā #{id}',
   'authoring.noChanges': 'Izmaiņu nav.',
   'authoring.unpublishedChanges': 'Melnrakstā ir nepublicētas izmaiņas ({count} faili).',
+  'authoring.unpublishedSummary': 'Vēl nav publicēts: {summary}.',
+  'authoring.pictureFile': 'Attēls',
   'authoring.change.added': 'pievienots',
   'authoring.change.removed': 'noņemts',
   'authoring.change.changed': 'mainīts',

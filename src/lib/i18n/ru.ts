@@ -757,6 +757,8 @@ export const ru: Record<MessageKey, string> = {
   'authoring.changesIn': 'Изменения в публикации #{id}',
   'authoring.noChanges': 'Изменений нет.',
   'authoring.unpublishedChanges': 'В черновике есть неопубликованные изменения (файлов: {count}).',
+  'authoring.unpublishedSummary': 'Ещё не опубликовано: {summary}.',
+  'authoring.pictureFile': 'Картинка',
   'authoring.change.added': 'добавлен',
   'authoring.change.removed': 'удалён',
   'authoring.change.changed': 'изменён',

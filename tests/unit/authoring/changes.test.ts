@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { createCourse, lessonSource, type NewCourse } from '../../../src/lib/server/authoring/courses.ts';
-import { getDraft, type DraftFiles } from '../../../src/lib/server/authoring/draft.ts';
+import { getDraft, type DraftFile, type DraftFiles } from '../../../src/lib/server/authoring/draft.ts';
 import { addItem, readQuiz, saveLesson, saveQuiz } from '../../../src/lib/server/authoring/edit.ts';
 import { publishDraft } from '../../../src/lib/server/authoring/publish.ts';
 import { courseChanges, publicationHistory, publishPreview, summarize, type DescribeActivity } from '../../../src/lib/server/authoring/changes.ts';
@@ -38,7 +38,7 @@ const question = (prompt: string) => ({ type: 'truefalse', prompt, answer: true,
 const quiz = (title: string, prompts: string[]) => ({ text: stringify({ title, passPercent: 70, attempts: 3, keep: 'best', questions: prompts.map(question) }) });
 
 function before(): DraftFiles {
-  return new Map([
+  return new Map<string, DraftFile>([
     ['course.yaml', manifest(['01-budzets.md', '02-ienakumi.md', '03-izdevumi.md', '04-nauda.quiz.yaml'])],
     ['m1/01-budzets.md', lesson('Budžets', 'Budžets ir plāns.\n', 'activities/budzets.h5p')],
     ['m1/02-ienakumi.md', lesson('Ienākumi', 'Alga.\n')],
