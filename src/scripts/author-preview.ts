@@ -12,7 +12,8 @@ if (form) {
   const courseId = form.dataset.course ?? '';
   const body = form.querySelector<HTMLTextAreaElement>('textarea[name="body"]');
   const target = document.querySelector<HTMLElement>('[data-preview-body]');
-  const button = form.querySelector<HTMLButtonElement>('button[value="preview"]');
+  // The bar's buttons belong to the form by their form= attribute (they sit outside it, at the bottom of the window).
+  const button = [...form.elements].find((el): el is HTMLButtonElement => el instanceof HTMLButtonElement && el.value === 'preview');
   let timer: number | undefined;
   // Answers can arrive out of order on a busy server: only the newest request's answer is shown.
   let sent = 0;
