@@ -287,6 +287,8 @@ test('a teacher creates a course, writes a lesson with a preview, builds a quiz,
 });
 
 test('a teacher publishes twice, sees the difference in the history and restores the first version', async ({ page }) => {
+  // Publishing is two pages now (the summary, then publish): about twenty pages, each checked with axe.
+  test.setTimeout(120_000);
   const c = course('vesture');
   await signInJanis(page);
   await createCourse(page, c);
