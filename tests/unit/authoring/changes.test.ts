@@ -5,7 +5,7 @@ import { getDraft, type DraftFile, type DraftFiles } from '../../../src/lib/serv
 import { addItem, readQuiz, saveLesson, saveQuiz } from '../../../src/lib/server/authoring/edit.ts';
 import { publishDraft } from '../../../src/lib/server/authoring/publish.ts';
 import { courseChanges, publicationHistory, publishPreview, summarize, type DescribeActivity } from '../../../src/lib/server/authoring/changes.ts';
-import { counted, describeActivity, describeChange, describeSummary } from '../../../src/lib/server/authoring/change-words.ts';
+import { counted, describeActivity, describeChange, describeSummary, summarySentence } from '../../../src/lib/server/authoring/change-words.ts';
 import { createPrison, type Prison } from '../../helpers/fixture.ts';
 
 /**
@@ -69,6 +69,8 @@ describe('the publish summary: the draft against the last publication', () => {
     expect(describeSummary('en', summary)).toEqual(['3 lessons changed', '1 test added', '1 test changed', '1 H5P activity replaced']);
     expect(describeSummary('lv', summary)).toEqual(['3 nodarbības mainītas', '1 tests pievienots', '1 tests mainīts', '1 H5P uzdevums aizstāts']);
     expect(describeSummary('ru', summary)).toEqual(['изменено 3 урока', 'добавлен 1 тест', 'изменён 1 тест', 'заменено 1 задание H5P']);
+    expect(summarySentence('ru', summary)).toBe('Изменено 3 урока, добавлен 1 тест, изменён 1 тест, заменено 1 задание H5P');
+    expect(summarySentence('en', summary)).toBe('3 lessons changed, 1 test added, 1 test changed, 1 H5P activity replaced');
 
     expect(changes.map((c) => describeChange('en', c))).toEqual([
       "Lesson 'Budžets' text changed",

@@ -95,3 +95,9 @@ export function describeSummary(locale: Locale, summary: ChangeSummary): string[
   if (summary.structure) parts.push(t(locale, 'authoring.sum.structure'));
   return parts;
 }
+
+/** The summary as one sentence: "3 lessons changed, 1 test added" ("Изменено 3 урока, добавлен 1 тест"). */
+export function summarySentence(locale: Locale, summary: ChangeSummary): string {
+  const text = describeSummary(locale, summary).join(', ');
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+}
