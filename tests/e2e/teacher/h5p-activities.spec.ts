@@ -97,7 +97,7 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
 
   test('a teacher adds H5P activities, a learner plays them, and the scores reach the gradebook', async ({ page, browser, baseURL }) => {
     // Publishing asks first now (one more page, checked with axe) on a machine the browser tests share.
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const courseId = `h5p-${Date.now().toString(36)}`;
     await signIn(page, ACCOUNTS.janisLiepa, { check: false });
     await checkPage(page);
