@@ -809,6 +809,7 @@ export const en = {
   'authoring.publishCheck': 'Check before publishing',
   'authoring.publishWillShow': 'Learners will see these changes. Their progress is kept.',
   'authoring.publishFirst': 'This is the course\'s first publication from the editor: learners will see the whole course.',
+  'authoring.lastPublished': 'Last published {when} by {who}.',
   'authoring.publishNow': 'Publish now',
   'authoring.publishEach': 'Every change',
   'authoring.whatChanged': 'What changed',

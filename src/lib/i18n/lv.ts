@@ -811,6 +811,7 @@ export const lv: Record<MessageKey, string> = {
   'authoring.publishCheck': 'Pārbaudiet pirms publicēšanas',
   'authoring.publishWillShow': 'Izglītojamie redzēs šīs izmaiņas. Viņu progress saglabāsies.',
   'authoring.publishFirst': 'Šī ir kursa pirmā publicēšana no redaktora: izglītojamie redzēs visu kursu.',
+  'authoring.lastPublished': 'Pēdējo reizi publicēja {who}, {when}.',
   'authoring.publishNow': 'Publicēt tagad',
   'authoring.publishEach': 'Visas izmaiņas',
   'authoring.whatChanged': 'Kas mainījās',

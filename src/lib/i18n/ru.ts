@@ -811,6 +811,7 @@ export const ru: Record<MessageKey, string> = {
   'authoring.publishCheck': 'Проверьте перед публикацией',
   'authoring.publishWillShow': 'Учащиеся увидят эти изменения. Их прогресс сохранится.',
   'authoring.publishFirst': 'Это первая публикация курса из редактора: учащиеся увидят весь курс.',
+  'authoring.lastPublished': 'Последняя публикация: {when}, {who}.',
   'authoring.publishNow': 'Опубликовать сейчас',
   'authoring.publishEach': 'Все изменения',
   'authoring.whatChanged': 'Что изменилось',
