@@ -94,13 +94,20 @@ export function courseEditorActions(courseId: string) {
       }),
       run: async (input, { db, user }) => addImage(db, user, courseId, input.image.name, Buffer.from(await input.image.arrayBuffer())),
     }),
-    /** Makes the draft what learners see (a new version when something changed). */
-    publish: defineAction({
-      input: z.object({}),
-      run: (_input, { db, user }) => publishDraft(db, user, courseId),
-      done: (result) => (result.unchanged ? 'authoring.nothingNew' : 'authoring.publishedNow'),
-    }),
   };
+}
+
+/**
+ * The publish page's confirm button: makes the draft what learners see (a new
+ * version when something changed), after the teacher has read the summary.
+ * Back on the course page, the address says whether anything was new.
+ */
+export function publishCourse(courseId: string) {
+  return defineAction({
+    input: z.object({}),
+    run: (_input, { db, user }) => publishDraft(db, user, courseId),
+    redirect: (result) => `/teach/author/${courseId}?published=${result.unchanged ? 'same' : 'new'}`,
+  });
 }
 
 /** The history page: back to an earlier publication. */
@@ -153,6 +160,15 @@ export function lessonEditorActions(courseId: string, path: string, activityPass
         const saved = saveLesson(db, user, courseId, path, { ...lesson, ...(input.passPercent !== undefined ? { passPercent: input.passPercent } : {}) });
         return saved.ok ? { ok: true as const, lesson: { ...lesson, passPercent: pass } } : saved;
       },
+    }),
+    /** Saves, then asks to confirm publishing with the summary of changes (the sticky bar's Publish). */
+    publish: defineAction({
+      input: lessonInput,
+      run: (input, { db, user }) => {
+        const { passPercent: _pass, ...lesson } = edited(input);
+        return saveLesson(db, user, courseId, path, { ...lesson, ...(input.passPercent !== undefined ? { passPercent: input.passPercent } : {}) });
+      },
+      redirect: () => `/teach/author/${courseId}/publish`,
     }),
     /** Shows the text as learners will see it, without saving. */
     preview: defineAction({

@@ -32,6 +32,8 @@ export interface ActionContext {
   locals: App.Locals;
   url: URL;
   cookies: AstroCookies;
+  /** The request (its body is already read: for headers such as the user agent). */
+  request: Request;
 }
 
 /** One state change: a documented zod schema, one domain call, and where its failures show. */
@@ -129,9 +131,15 @@ export async function runAction<A extends AnyAction>(page: PageContext, action: 
  * other method. `otherwise` names the action of the page's main form, which
  * sends no intent.
  */
-export async function runActions<A extends Record<string, AnyAction>>(page: PageContext, actions: A, otherwise?: keyof A & string): Promise<FormState<A> | null> {
+export async function runActions<A extends Record<string, AnyAction>>(
+  page: PageContext,
+  actions: A,
+  otherwise?: keyof A & string,
+  /** The field naming the action, when a page's forms call it otherwise (the activation's `step`). */
+  intentField = INTENT_FIELD,
+): Promise<FormState<A> | null> {
   return run(page, actions, (form) => {
-    const field = form?.get(INTENT_FIELD);
+    const field = form?.get(intentField);
     const intent = (typeof field === 'string' && field !== '' ? field : page.url.searchParams.get(INTENT_QUERY)) ?? (form ? otherwise : undefined) ?? null;
     return intent !== null && Object.hasOwn(actions, intent) ? intent : null;
   });
@@ -168,7 +176,9 @@ async function run<A extends Record<string, AnyAction>>(
     const code = failure.code;
     // A failure may carry its own field messages (the quiz editor's questions).
     if (failure.fieldErrors && typeof failure.fieldErrors === 'object') return fail(failure.fieldErrors as FieldErrors, statusOfCode(code), code, failure);
-    const message = action.messages?.[code] ?? messageOfCode(code);
+    // A failure may name its message itself when it depends on the input (a wrong PIN rather than a wrong password).
+    const own = typeof failure.message === 'string' && isMessageKey(failure.message) ? failure.message : undefined;
+    const message = own ?? action.messages?.[code] ?? messageOfCode(code);
     // Where the message shows: the action says, else the domain named the field, else above the form.
     const field = action.fields?.[code] ?? (typeof failure.field === 'string' ? failure.field : (action.at ?? '_form'));
     return fail({ [field]: message }, statusOfCode(code), code, failure);
@@ -177,7 +187,7 @@ async function run<A extends Record<string, AnyAction>>(
   const parsed = action.input.safeParse(action.raw ? form : inputOf(form, action, page.url));
   if (!parsed.success) return action.invalid ? failed({ ok: false, code: action.invalid }) : fail(fieldErrorsOf(parsed.error.issues), 400);
 
-  const ctx: ActionContext = { db: page.locals.db, config: page.locals.config, locale: page.locals.locale, user: user!, locals: page.locals, url: page.url, cookies: page.cookies };
+  const ctx: ActionContext = { db: page.locals.db, config: page.locals.config, locale: page.locals.locale, user: user!, locals: page.locals, url: page.url, cookies: page.cookies, request: page.request };
   const answer = (await action.run(parsed.data, ctx)) as Answer & Record<string, unknown>;
   if (!answer.ok) return failed(answer as Failure);
   const done = typeof action.done === 'function' ? action.done(answer) : (action.done ?? null);

@@ -293,6 +293,16 @@ const ROWS: Row[] = [
   { file: 'teach/author/[courseId]/history.astro', method: 'GET', url: '/teach/author/no-such-course/history', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/author/[courseId]/lesson.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/lesson?path=none.md', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/author/[courseId]/quiz.astro', method: 'GET', url: '/teach/author/latviesu-a2-darbs/quiz?path=none.quiz.yaml', expect: only({ teacher: 'notFound' }) },
+  // The lesson editor's live preview: only course authors (the middleware), only for a course in their editor (the domain:
+  // janis.liepa teaches latviesu-a2-darbs, but it has no draft until he starts editing it).
+  {
+    file: 'api/author/preview.ts',
+    method: 'POST',
+    url: '/api/author/preview',
+    json: { courseId: 'latviesu-a2-darbs', body: '# Sveiki' },
+    expect: { ...all('forbidden'), anonymous: 'unauthorized', teacher: 'notFound' },
+  },
+  { file: 'teach/author/[courseId]/publish.astro', method: 'GET', url: '/teach/author/no-such-course/publish', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/author/[courseId]/export.zip.ts', method: 'GET', url: '/teach/author/no-such-course/export.zip', expect: only({ teacher: 'notFound' }) },
   // Programmes: education staff of the programme's prison and admins. Demo programmes 1–3 are at Olaine, 4 at Iļģuciems.
   { file: 'staff/programmes/index.astro', method: 'GET', url: '/staff/programmes', expect: only({ admin: 'page', education_staff: 'page' }) },

@@ -134,6 +134,8 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/learn', access: 'learn:access' },
   { prefix: '/api/learn', access: 'learning:study' },
   { prefix: '/teach/author', access: 'courses:author' },
+  // The course editor's live preview: the same people as the editor (the domain checks the course is theirs).
+  { prefix: '/api/author', access: 'courses:author' },
   { prefix: '/teach', access: 'teach:access' },
   // A learner's consultations: also the employment-agency consultant's (who cannot edit learner records).
   { prefix: '/staff/learners', pattern: /^\/staff\/learners\/\d+\/consultations(\/.*)?$/, access: 'consultations:record' },

@@ -33,12 +33,29 @@ const MESSAGE_OF_CODE: Readonly<Record<string, MessageKey>> = {
   'terminal.closed': 'terminal.refusedClosed',
 };
 
-/** Codes answered otherwise than 400: 403 the person may not do this at all; 409 the page was out of date. */
-const STATUS_OF_CODE: Readonly<Record<string, 403 | 409>> = {
+/**
+ * Codes answered otherwise than 400: 401 a sign-in that failed; 403 the
+ * person may not do this at all (or not here); 409 the page was out of date;
+ * 429 too many tries.
+ */
+const STATUS_OF_CODE: Readonly<Record<string, 401 | 403 | 409 | 429>> = {
   'auth.forbidden': 403,
   forbidden: 403,
   'user.isLearner': 403,
   'room.sessionChanged': 409,
+  'auth.invalid': 401,
+  'auth.inactive': 401,
+  'auth.wrongPlace': 403,
+  'auth.throttled': 429,
+  'auth.locked': 429,
+  'terminal.none': 403,
+  'terminal.pending': 403,
+  'terminal.disabled': 403,
+  'terminal.locked': 403,
+  'terminal.otherFacility': 403,
+  'terminal.closed': 403,
+  'activation.throttled': 429,
+  'activation.locked': 429,
 };
 
 /** The message for a domain result's code; an unknown code (a bug) reads as a generic "not valid". */
@@ -52,6 +69,6 @@ export function hasMessage(code: string): boolean {
 }
 
 /** The HTTP status a page answers with when an action fails with `code`. */
-export function statusOfCode(code: string): 400 | 403 | 409 {
+export function statusOfCode(code: string): 400 | 401 | 403 | 409 | 429 {
   return STATUS_OF_CODE[code] ?? 400;
 }

@@ -77,7 +77,7 @@ async function createCourse(page: Page, c: NewCourse, { fromMenu = false } = {})
     await page.getByLabel(lv('authoring.summaryIn', { language: LANGUAGE_NAMES[l] }), { exact: true }).fill(c.summary[l]);
   }
   await page.getByLabel(lv('authoring.track'), { exact: true }).selectOption({ label: lv('track.life-skills') });
-  await page.getByLabel(lv('authoring.level'), { exact: true }).fill('general');
+  await page.getByLabel(lv('authoring.level'), { exact: true }).selectOption({ label: lv('authoring.levelLabel.general') });
   await page.getByLabel(lv('authoring.hours')).fill('8');
   await page.getByRole('button', { name: lv('authoring.create') }).click();
   await expect(page).toHaveURL(new RegExp(`/teach/author/${c.id}$`));
@@ -112,8 +112,14 @@ async function backToCourse(page: Page, c: NewCourse): Promise<void> {
   await checkPage(page);
 }
 
+/** From the course page: Publish, read the summary on the confirm step, publish now; back on the course page. */
 async function publish(page: Page): Promise<void> {
-  await page.getByRole('button', { name: lv('authoring.publish'), exact: true }).click();
+  await page.getByRole('link', { name: lv('authoring.publish'), exact: true }).click();
+  await expect(page).toHaveURL(/\/teach\/author\/[\w-]+\/publish$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(lv('authoring.publishCheck'));
+  await checkPage(page);
+  await page.getByRole('button', { name: lv('authoring.publishNow'), exact: true }).click();
+  await expect(page).toHaveURL(/\/teach\/author\/[\w-]+\?published=new$/);
   await expect(page.getByRole('status')).toHaveText(lv('authoring.publishedNow'));
   await checkPage(page);
 }
@@ -193,10 +199,11 @@ test('a teacher creates a course, writes a lesson with a preview, builds a quiz,
     '',
   ].join('\n');
   await page.getByLabel(lv('authoring.lessonTitle')).fill('Drošība darbnīcā');
+  // The preview beside the text follows the typing (no button with JavaScript; course-editor.spec.ts covers the button).
   await page.getByLabel(lv('authoring.markdown')).fill(body);
-  await page.getByRole('button', { name: lv('authoring.showPreview') }).click();
-  await checkPage(page);
   const preview = page.getByRole('region', { name: lv('authoring.preview') });
+  await expect(preview.getByRole('table')).toBeVisible();
+  await checkPage(page);
   await expect(preview.getByRole('heading', { name: 'Aizsardzības līdzekļi' })).toBeVisible();
   const table = preview.getByRole('table');
   await expect(table.getByRole('columnheader')).toHaveText(['Līdzeklis', 'Kad lietot']);
@@ -207,7 +214,7 @@ test('a teacher creates a course, writes a lesson with a preview, builds a quiz,
   await expect(preview.locator('a[href]')).toHaveCount(0);
   await expect(preview).toContainText('<script>alert(1)</script>');
   await expect(preview.locator('script')).toHaveCount(0);
-  // "Update preview" keeps what was typed and saves nothing.
+  // The preview keeps what was typed and saves nothing.
   await expect(page.getByLabel(lv('authoring.markdown'))).toHaveValue(body);
   await expect(page.getByRole('status')).toHaveCount(0);
   await checkPage(page, { screenshot: 'teacher-author-lesson-preview', zoom: true });
@@ -266,7 +273,7 @@ test('a teacher creates a course, writes a lesson with a preview, builds a quiz,
   // Publish: the course is now one the teacher teaches, with a gradebook.
   await publish(page);
   await checkPage(page, { screenshot: 'teacher-author-course', zoom: true });
-  await page.getByRole('navigation', { name: lv('learn.breadcrumbs') }).getByRole('link', { name: lv('teach.title') }).click();
+  await page.goto('/teach');
   await expect(page).toHaveURL(/\/teach$/);
   await checkPage(page);
   const card = page.locator('li.course-card').filter({ has: page.getByRole('heading', { name: c.title.lv, exact: true }) });
@@ -280,6 +287,8 @@ test('a teacher creates a course, writes a lesson with a preview, builds a quiz,
 });
 
 test('a teacher publishes twice, sees the difference in the history and restores the first version', async ({ page }) => {
+  // Publishing is two pages now (the summary, then publish): about twenty pages, each checked with axe.
+  test.setTimeout(120_000);
   const c = course('vesture');
   await signInJanis(page);
   await createCourse(page, c);
@@ -306,10 +315,16 @@ test('a teacher publishes twice, sees the difference in the history and restores
   await expect(rows.nth(0)).toContainText(lv('authoring.current'));
   await expect(rows.nth(0)).toContainText('Jānis Liepa');
   await expect(rows.nth(1)).toContainText('Jānis Liepa');
-  // The newest publication's changes, against the one before it: the lesson's line out and in.
+  // Each publication in words: the second changed the lesson's text, the first added the lesson.
+  await expect(rows.nth(0).getByRole('listitem')).toHaveText([lv('authoring.ch.lessonText', { title: 'Ievads' })]);
+  await expect(rows.nth(1).getByRole('listitem')).toHaveText([lv('authoring.ch.lessonAdded', { title: 'Ievads' })]);
+  // The newest publication's changes, against the one before it: the lesson's line out and in, behind "Details".
   await expect(page.getByRole('heading', { level: 2 })).toHaveText(lv('authoring.changesIn', { id: second! }));
-  const diff = page.locator('details').filter({ hasText: `modulis-1/${FIRST_LESSON_FILE}` });
-  await expect(diff.locator('summary')).toHaveText(`modulis-1/${FIRST_LESSON_FILE} (${lv('authoring.change.changed')})`);
+  const diff = page.locator('.diff-file').filter({ hasText: `modulis-1/${FIRST_LESSON_FILE}` });
+  await expect(diff).toBeHidden();
+  await page.getByText(lv('authoring.fileDetails'), { exact: true }).click();
+  await expect(diff).toBeVisible();
+  await expect(diff.getByRole('heading', { level: 3 })).toHaveText(`modulis-1/${FIRST_LESSON_FILE} (${lv('authoring.change.changed')})`);
   await expect(diff.locator('del')).toHaveText(/^Pirms darba uzvelciet cimdus\.\s*$/);
   await expect(diff.locator('ins')).toHaveText(/^Pirms darba uzvelciet cimdus un brilles\.\s*$/);
   await expect(diff).toContainText('Darbnīcā neēdiet.');
@@ -325,6 +340,8 @@ test('a teacher publishes twice, sees the difference in the history and restores
   const [third] = await rows.locator('td:first-child').allInnerTexts();
   expect(Number(third)).toBeGreaterThan(Number(second));
   await expect(page.getByRole('heading', { level: 2 })).toHaveText(lv('authoring.changesIn', { id: third! }));
+  await expect(rows.nth(0).getByRole('listitem')).toHaveText([lv('authoring.ch.lessonText', { title: 'Ievads' })]);
+  await page.getByText(lv('authoring.fileDetails'), { exact: true }).click();
   await expect(diff.locator('del')).toHaveText(/^Pirms darba uzvelciet cimdus un brilles\.\s*$/);
   await expect(diff.locator('ins')).toHaveText(/^Pirms darba uzvelciet cimdus\.\s*$/);
 
@@ -473,9 +490,10 @@ test('a teacher uploads a picture and shows it in a lesson', async ({ page }) =>
   await openItem(page, FIRST_MODULE, FIRST_LESSON_FILE);
   const body = `Šī zīme nozīmē "bīstami":\n\n${snippet.replace('…', 'Sarkana drošības zīme')}\n`;
   await page.getByLabel(lv('authoring.markdown')).fill(body);
-  await page.getByRole('button', { name: lv('authoring.showPreview') }).click();
-  await checkPage(page);
+  // The live preview shows the picture from the draft.
   const picture = page.getByRole('region', { name: lv('authoring.preview') }).getByRole('img', { name: 'Sarkana drošības zīme' });
+  await expect(picture).toBeVisible();
+  await checkPage(page);
   await picture.scrollIntoViewIfNeeded();
   await expect(picture).toHaveAttribute('src', /^\/media\/[0-9a-f]{64}$/);
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);

@@ -103,7 +103,7 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
   test.skip(!samplesPresent, `no H5P samples at ${SAMPLES_DIR}`);
 
   test('a teacher adds H5P activities, a learner plays them, and the scores reach the gradebook', async ({ page, browser, baseURL }) => {
-    // Generous: five activities played in a real browser on a busy machine.
+    // Generous: five activities played in a real browser, and publishing asks first (one more page).
     test.setTimeout(420_000);
     const courseId = `h5p-${Date.now().toString(36)}`;
     await signIn(page, ACCOUNTS.janisLiepa, { check: false });
@@ -118,7 +118,7 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
       await page.getByLabel(lv('authoring.summaryIn', { language: LANGUAGE_NAMES[l] }), { exact: true }).fill('Uzdevumi ar H5P.');
     }
     await page.getByLabel(lv('authoring.track'), { exact: true }).selectOption({ label: lv('track.life-skills') });
-    await page.getByLabel(lv('authoring.level'), { exact: true }).fill('general');
+    await page.getByLabel(lv('authoring.level'), { exact: true }).selectOption({ label: lv('authoring.levelLabel.general') });
     await page.getByLabel(lv('authoring.hours')).fill('4');
     await page.getByRole('button', { name: lv('authoring.create') }).click();
     await expect(page).toHaveURL(new RegExp(`/teach/author/${courseId}$`));
@@ -166,7 +166,13 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
     }
     await page.goto(`/teach/author/${courseId}`);
     await checkPage(page);
-    await page.getByRole('button', { name: lv('authoring.publish'), exact: true }).click();
+    // Publishing asks first, with what learners will see: the lessons and their H5P activities, by name.
+    await page.getByRole('link', { name: lv('authoring.publish'), exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(lv('authoring.publishCheck'));
+    for (const a of ACTIVITIES) await expect(page.getByRole('listitem').filter({ hasText: a.lesson }).filter({ hasText: 'H5P' })).toHaveCount(1);
+    await expect(page.getByText('[picture]')).toHaveCount(0);
+    await checkPage(page);
+    await page.getByRole('button', { name: lv('authoring.publishNow'), exact: true }).click();
     await expect(page.getByRole('status')).toHaveText(lv('authoring.publishedNow'));
     await checkPage(page);
 

@@ -262,3 +262,9 @@ export function addImage(db: Db, actor: SessionUser, courseId: string, name: str
     return { ok: true, value: path };
   });
 }
+
+/** The course's title in the reader's language (Latvian, then its id, when missing): what breadcrumbs and headings show. */
+export function draftCourseTitle(files: DraftFiles, locale: string, courseId: string): string {
+  const title = readManifest(files).title;
+  return (title && typeof title === 'object' ? (title[locale] ?? title.lv) : null) || courseId;
+}

@@ -6,7 +6,7 @@ import { loadPackage, type PackageError } from '../courses/load.ts';
 import { syncCoursePackage } from '../courses/sync.ts';
 import { auditActor } from '../people/users.ts';
 import type { SessionUser } from '../session.ts';
-import { canAuthor, draftPackage, getDraft, parseFiles, serializeFiles, writeDraft, type DraftFiles } from './draft.ts';
+import { canAuthor, draftPackage, getDraft, parseFiles, serializeFiles, writeDraft, type DraftFile, type DraftFiles } from './draft.ts';
 
 /**
  * Publishing: the draft is validated by the same loader as the packages on
@@ -119,15 +119,16 @@ export interface FileDiff {
 }
 
 /** What changed between two sets of files (e.g. a publication and the one before it, or the draft). */
-export function diffFiles(before: DraftFiles, after: DraftFiles): FileDiff[] {
+export function diffFiles(before: DraftFiles, after: DraftFiles, describe: (file: DraftFile) => string = () => '[picture]'): FileDiff[] {
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
   const out: FileDiff[] = [];
   for (const path of paths) {
     const a = before.get(path);
     const b = after.get(path);
     if (a && b && JSON.stringify(a) === JSON.stringify(b)) continue;
-    const textA = a && 'text' in a ? a.text : a ? '[picture]\n' : '';
-    const textB = b && 'text' in b ? b.text : b ? '[picture]\n' : '';
+    // A picture or an H5P package is not text: it shows as what it is ("H5P activity: Multiple choice — '…'").
+    const textA = a && 'text' in a ? a.text : a ? `${describe(a)}\n` : '';
+    const textB = b && 'text' in b ? b.text : b ? `${describe(b)}\n` : '';
     const lines = diffLines(textA, textB).map((part) => ({
       kind: part.added ? ('added' as const) : part.removed ? ('removed' as const) : ('same' as const),
       text: part.value,
