@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Answer } from '../../../src/lib/server/learning/grading.ts';
 import { getClassOverview } from '../../../src/lib/server/learning/class-overview.ts';
-import { markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { submitQuizAttempt } from '../../../src/lib/server/learning/quiz-attempts.ts';
 import { createCoursesDir, SAMPLE, samplePackage, type CoursesDir } from '../../helpers/course-package.ts';
 import { createPrison, type Prison } from '../../helpers/fixture.ts';

@@ -3,7 +3,7 @@ import { stmt } from '../../../src/lib/server/db.ts';
 import type { Answer } from '../../../src/lib/server/learning/grading.ts';
 import { learnerListColumns } from '../../../src/lib/server/learning/learner-columns.ts';
 import { learnerStudy } from '../../../src/lib/server/learning/learner-study.ts';
-import { markLessonDone } from '../../../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { submitQuizAttempt } from '../../../src/lib/server/learning/quiz-attempts.ts';
 import { createCoursesDir, SAMPLE, samplePackage, type CoursesDir } from '../../helpers/course-package.ts';
 import { createPrison, grantFacility, type Prison } from '../../helpers/fixture.ts';
