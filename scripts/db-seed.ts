@@ -1,5 +1,5 @@
 // npm run db:seed: put the demo data into an empty database.
-import { openMigrated } from './lib/database.ts';
+import { exitOnStartupError, openMigrated } from './lib/database.ts';
 import { formatAccounts } from './lib/accounts.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/seed/demo.ts';
 import { seedDemoLearning } from '../src/lib/server/seed/demo-learning.ts';
@@ -9,7 +9,7 @@ import { seedDemoCertificates } from '../src/lib/server/seed/demo-certificates.t
 import { syncCourses } from '../src/lib/server/courses/sync.ts';
 import { coursesDir } from './lib/courses.ts';
 
-const { db, file, dataDir } = openMigrated();
+const { db, file, dataDir } = await exitOnStartupError('Cannot seed', () => openMigrated());
 if (!isEmpty(db)) {
   console.error(`${file} already has users: the demo goes only into an empty database (nothing was changed).`);
   db.close();

@@ -14,14 +14,21 @@ import {
   newCsrfToken,
   originVerdict,
   safeNext,
+  sessionCsrfToken,
   setCsrfCookie,
   submittedCsrfToken,
   tokensMatch,
 } from './lib/server/http/cookies.ts';
+import { formatHost } from './lib/server/http/host.ts';
+import { edgeFacts, isKnownHost } from './lib/server/http/proxy.ts';
 import { t, toLocale } from './lib/i18n/index.ts';
 import { isPublicOriginRequest, publicNotFound, publicOriginGate } from './lib/server/portal/public-origin.ts';
+import { isCorruptionError } from './lib/server/storage/database-file.ts';
+import { recordDatabaseCheck } from './lib/server/storage/state.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** No page or endpoint answers any other method (a DELETE on a page must not render it). */
+const METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 /**
  * The H5P player and its files (src/lib/server/h5p/player.ts): requested from
@@ -29,9 +36,28 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 const isPlayerPath = (pathname: string) => pathname.startsWith('/h5p/');
 
-/** Fills the locals every page relies on. */
-const context = defineMiddleware((ctx, next) => {
+/**
+ * Fills the locals every page relies on. The URL and client address become
+ * what the browser used (src/lib/server/http/proxy.ts): behind a trusted
+ * proxy its X-Forwarded-Proto/-Host/-For, otherwise the connection's own.
+ * Astro.url is the same object as ctx.url, so pages see the same. A damaged
+ * database page met by any request is reported by /healthz.
+ */
+const context = defineMiddleware(async (ctx, next) => {
   const { db, config, timeOnTask } = getRuntime();
+  if (!METHODS.has(ctx.request.method)) return new Response('Method not allowed', { status: 405, headers: { Allow: 'GET, HEAD, POST' } });
+  let peer: string | null = null;
+  try {
+    peer = ctx.clientAddress;
+  } catch {
+    peer = null;
+  }
+  const facts = edgeFacts({ peer, encrypted: ctx.url.protocol === 'https:', header: (name) => ctx.request.headers.get(name) }, config);
+  // The HTTP server (scripts/lib/edge.ts) refuses these first; repeated here for `astro dev`.
+  if (!facts) return new Response('Bad request', { status: 400 });
+  if (!isKnownHost(facts.host, config)) return new Response('Misdirected request', { status: 421 });
+  ctx.url.protocol = facts.protocol;
+  ctx.url.host = formatHost(facts.host);
   ctx.locals.db = db;
   ctx.locals.config = config;
   ctx.locals.timeOnTask = timeOnTask;
@@ -40,12 +66,13 @@ const context = defineMiddleware((ctx, next) => {
   ctx.locals.sessionEnded = null;
   ctx.locals.terminalId = null;
   ctx.locals.locale = toLocale(ctx.cookies.get(LOCALE_COOKIE)?.value);
+  ctx.locals.clientIp = facts.clientIp;
   try {
-    ctx.locals.clientIp = ctx.clientAddress;
-  } catch {
-    ctx.locals.clientIp = null;
+    return await next();
+  } catch (error) {
+    if (isCorruptionError(error)) recordDatabaseCheck(config.databaseFile, 'corrupt');
+    throw error;
   }
-  return next();
 });
 
 /**
@@ -66,27 +93,47 @@ const publicOrigin = defineMiddleware((ctx, next) => {
  * CSRF: a state-changing request must come from one of our own pages. A
  * foreign Origin is refused outright; our own Origin passes; otherwise (the
  * browser sent `Origin: null`, as it does under Referrer-Policy no-referrer)
- * the request must repeat the token of its CSRF cookie.
+ * the request must repeat the token its page was given. A signed-in page's
+ * token is derived from the session's secret cookie (sessionCsrfToken), so
+ * it is bound to that session: a token planted or learned outside it is of
+ * no use. Anonymous pages use the token of the CSRF cookie. Runs after the
+ * session step, which tells whether the session is valid.
  */
 const csrf = defineMiddleware(async (ctx, next) => {
   if (isPlayerPath(ctx.url.pathname)) {
     return ctx.request.method === 'GET' || ctx.request.method === 'HEAD' ? next() : new Response('Method not allowed', { status: 405 });
   }
-  let token = ctx.cookies.get(CSRF_COOKIE)?.value ?? null;
-  if (!token || token.length !== 43) {
-    token = newCsrfToken();
-    setCsrfCookie(ctx.cookies, ctx.url, ctx.locals.config, token);
+  const sessionCookie = requestCookie(ctx.request, SESSION_COOKIE);
+  const bound = sessionCookie ? sessionCsrfToken(sessionCookie) : null;
+  const cookieToken = ctx.cookies.get(CSRF_COOKIE)?.value ?? null;
+  let anonymous = cookieToken;
+  if (!anonymous || anonymous.length !== 43) {
+    anonymous = newCsrfToken();
+    setCsrfCookie(ctx.cookies, ctx.url, ctx.locals.config, anonymous);
   }
-  ctx.locals.csrfToken = token;
+  ctx.locals.csrfToken = ctx.locals.session && bound ? bound : anonymous;
   if (!UNSAFE.has(ctx.request.method)) return next();
   const verdict = originVerdict(ctx.request, ctx.url, ctx.locals.config.publicOrigin);
-  const allowed =
-    verdict === 'same' ||
-    (verdict === 'unknown' && tokensMatch(ctx.cookies.get(CSRF_COOKIE)?.value, await submittedCsrfToken(ctx.request)));
+  let allowed = verdict === 'same';
+  if (verdict === 'unknown') {
+    const submitted = await submittedCsrfToken(ctx.request);
+    // A valid session accepts only its own token; a stale session cookie (the form outlived the
+    // session) also the anonymous one, so the request goes on to the sign-in page.
+    allowed = tokensMatch(bound, submitted) || (!ctx.locals.session && tokensMatch(cookieToken, submitted));
+  }
   if (allowed) return next();
   if (ctx.url.pathname.startsWith('/api/')) return Response.json({ error: 'csrf.refused' }, { status: 403 });
   return next('/forbidden?why=origin');
 });
+
+/** A cookie as the request sent it (ctx.cookies shows a value the session step may have deleted since). */
+function requestCookie(request: Request, name: string): string | null {
+  for (const part of (request.headers.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
 
 /** Resolves the session cookie to a user; ends sessions that timed out. */
 const session = defineMiddleware((ctx, next) => {
@@ -147,4 +194,4 @@ const headers = defineMiddleware(async (ctx, next) => {
   return response;
 });
 
-export const onRequest = sequence(context, headers, publicOrigin, csrf, session, authorize);
+export const onRequest = sequence(context, headers, publicOrigin, session, csrf, authorize);

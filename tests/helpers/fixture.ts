@@ -71,6 +71,26 @@ export interface FixtureFacility {
   name: string;
 }
 
+/** The education provider every fixture has (the first row of the register): programmes issue through it by default. */
+export const FIXTURE_PROVIDER = { id: 1, name: 'Profesionālās izglītības kompetences centrs' } as const;
+
+/** Adds an education provider to the register (no audit entry); returns its id. */
+export function addProvider(db: Db, nameLv: string, { active = true, registrationNumber = null as string | null } = {}): number {
+  return Number(
+    stmt(
+      db,
+      `INSERT INTO education_provider (name_lv, name_en, registration_number, address, active, created_at, updated_at)
+       VALUES (?, ?, ?, 'Skolas iela 1, Rīga, LV-1001', ?, ?, ?)`,
+    ).run(nameLv, nameLv, registrationNumber, active ? 1 : 0, NOW, NOW).lastInsertRowid,
+  );
+}
+
+/** The id of the provider with this Latvian name, added to the register first if it is not there (e.g. in the demo database). */
+export function ensureProvider(db: Db, nameLv: string): number {
+  const id = stmt(db, 'SELECT id FROM education_provider WHERE name_lv = ?').pluck().get(nameLv) as number | undefined;
+  return id ?? addProvider(db, nameLv);
+}
+
 export interface Prison {
   db: Db;
   /** Olaine: home of every role below except where noted. */
@@ -164,6 +184,7 @@ export async function buildPrison(db: Db): Promise<Prison> {
     .transaction((): Prison => {
       const facilityA = addFacility('OLA', 'Olaines cietums');
       const facilityB = addFacility('ILG', 'Iļģuciema cietums');
+      if (addProvider(db, FIXTURE_PROVIDER.name, { registrationNumber: '3013000001' }) !== FIXTURE_PROVIDER.id) throw new Error('the fixture provider must be the first of the register');
       const released = staff('released', 'raivis.celmins', 'Raivis Celmiņš', null);
       return {
         db,

@@ -13,6 +13,7 @@ import type { SessionUser } from '../../src/lib/server/session.ts';
 import type { EducationLevel, LatvianLevel } from '../../src/lib/shared/domain.ts';
 import { SAMPLE, samplePackage, type CoursePackage } from './course-package.ts';
 import { installPackage, type InstalledCourse } from './learning.ts';
+import { FIXTURE_PROVIDER } from './fixture.ts';
 
 /**
  * Placement tests: consultations (written straight into the table: the
@@ -213,7 +214,7 @@ export function programmeInput(facilityId: number, courseIds: string[], override
     courseIds,
     teacherIds: [],
     status: 'open',
-    provider: 'Profesionālās izglītības kompetences centrs',
+    providerId: FIXTURE_PROVIDER.id,
     award: 'module',
     awardLevel: null,
     certificateApproval: false,

@@ -88,6 +88,17 @@ export function buildDir(): string {
   return dir;
 }
 
+/** The audit key the template's audit log was chained with (keys/audit.key of the data folder it came from). */
+const templateKey = (template: string) => `${template}.audit.key`;
+
+/** Copies the template (database and audit key) into a new data folder. */
+function copyTemplate(template: string, dataDir: string): void {
+  fs.mkdirSync(path.join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
+  fs.copyFileSync(templateKey(template), path.join(dataDir, 'keys', 'audit.key'));
+  fs.chmodSync(path.join(dataDir, 'keys', 'audit.key'), 0o600);
+  fs.copyFileSync(template, path.join(dataDir, 'tilts.db'));
+}
+
 /** Keeps this server's freshly seeded database as the template for the next ones. */
 function saveTemplate(databaseFile: string, template: string): void {
   if (fs.existsSync(template)) return;
@@ -98,7 +109,11 @@ function saveTemplate(databaseFile: string, template: string): void {
     const file = path.join(dir, old);
     if (Date.now() - fs.statSync(file).mtimeMs > 24 * 3_600_000) fs.rmSync(file, { force: true });
   }
-  // Written aside and renamed, so that a concurrent reader never sees half a file.
+  // Written aside and renamed, so that a concurrent reader never sees half a file. The audit key
+  // goes first: the template's audit log is chained with it, and a reader takes the database as the sign both are there.
+  const keyPartial = `${templateKey(template)}.${process.pid}.${Date.now()}.partial`;
+  fs.copyFileSync(path.join(path.dirname(databaseFile), 'keys', 'audit.key'), keyPartial);
+  fs.renameSync(keyPartial, templateKey(template));
   const partial = `${template}.${process.pid}.${Date.now()}.partial`;
   const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
   try {
@@ -121,8 +136,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const dataDir = options.dataDir ?? tempDir();
   const databaseFile = path.join(dataDir, 'tilts.db');
   const template = demoTemplatePath();
-  const fromTemplate = ownDir && fs.existsSync(template);
-  if (fromTemplate) fs.copyFileSync(template, databaseFile);
+  const fromTemplate = ownDir && fs.existsSync(template) && fs.existsSync(templateKey(template));
+  if (fromTemplate) copyTemplate(template, dataDir);
   for (let attempt = 1; ; attempt++) {
     try {
       const server = await launch(options, dataDir, ownDir);

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { signedIn, visibleText } from '../helpers/http.ts';
+import { Client, signedIn, visibleText } from '../helpers/http.ts';
 import { ACCOUNTS } from '../helpers/accounts.ts';
 import { openDatabase, stmt, type Db } from '../../src/lib/server/db.ts';
+import { SYSTEM_ACTOR } from '../../src/lib/server/audit.ts';
+import { issueCertificate } from '../../src/lib/server/certificates/certificates.ts';
+import { addProvider } from '../helpers/fixture.ts';
 
 /**
  * Certificates on screen over HTTP: staff issue a module certificate for a
@@ -12,6 +15,8 @@ import { openDatabase, stmt, type Db } from '../../src/lib/server/db.ts';
 
 let server: TestServer;
 let db: Db;
+/** The demo adult-education centre of the register. */
+let valoda: string;
 
 beforeAll(async () => {
   server = await startServer();
@@ -20,6 +25,7 @@ beforeAll(async () => {
   stmt(db, 'INSERT OR IGNORE INTO course_completion (learner_id, course_id, completed_at, evidence_json) VALUES (1, ?, ?, ?)').run(
     'latviesu-a2-darbs', '2026-03-02T10:00:00.000Z', '{}',
   );
+  valoda = String(stmt(db, 'SELECT id FROM education_provider WHERE name_lv = ?').pluck().get('Pieaugušo izglītības centrs “Valoda”'));
 });
 
 afterAll(async () => {
@@ -33,20 +39,24 @@ test('staff issue, download and revoke a certificate; the learner sees it withou
   expect(page.status).toBe(200);
   expect(page.body).toContain('value="latviesu-a2-darbs"');
 
-  // The education provider is required; the error is in the user's language.
-  const missing = await ieva.post('/staff/learners/1', { intent: 'certificateIssue', courseId: 'latviesu-a2-darbs', issuer: ' ' });
-  expect(missing.status).toBe(400);
-  expect(missing.body).toContain('id="certificateIssuer-error"');
+  // The education provider is chosen from the register: none, or typed text, is refused next to the select.
+  expect(page.body).toContain(`<option value="${valoda}">Pieaugušo izglītības centrs “Valoda”</option>`);
+  for (const providerId of [' ', 'Profesionālās izglītības centrs', '99999']) {
+    const refused = await ieva.post('/staff/learners/1', { intent: 'certificateIssue', courseId: 'latviesu-a2-darbs', providerId });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('id="certificateIssuer-error"');
+    expect(visibleText(refused.body)).toContain('Izvēlieties aktīvu izglītības iestādi no reģistra.');
+  }
   // A course the learner has not completed cannot be certified.
-  const notDone = await ieva.post('/staff/learners/1', { intent: 'certificateIssue', courseId: 'pavara-palidzes-pamati', issuer: 'Profesionālās izglītības centrs' });
+  const notDone = await ieva.post('/staff/learners/1', { intent: 'certificateIssue', courseId: 'pavara-palidzes-pamati', providerId: valoda });
   expect(notDone.status).toBe(400);
 
-  const issued = await ieva.post('/staff/learners/1', { intent: 'certificateIssue', courseId: 'latviesu-a2-darbs', issuer: 'Profesionālās izglītības centrs' });
+  const issued = await ieva.post('/staff/learners/1', { intent: 'certificateIssue', courseId: 'latviesu-a2-darbs', providerId: valoda });
   expect(issued.status).toBe(200);
   const serial = /TLT-\d{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/.exec(issued.body)?.[0];
   expect(serial).toBeTruthy();
-  const row = stmt(db, 'SELECT learner_id, course_id, completed_on, holder_name FROM certificate WHERE serial = ?').get(serial) as Record<string, unknown>;
-  expect(row).toMatchObject({ learner_id: 1, course_id: 'latviesu-a2-darbs', completed_on: '2026-03-02' });
+  const row = stmt(db, 'SELECT learner_id, course_id, completed_on, holder_name, issuer, provider_id FROM certificate WHERE serial = ?').get(serial) as Record<string, unknown>;
+  expect(row).toMatchObject({ learner_id: 1, course_id: 'latviesu-a2-darbs', completed_on: '2026-03-02', issuer: 'Pieaugušo izglītības centrs “Valoda”', provider_id: Number(valoda) });
   expect(issued.body).toContain(`/staff/learners/1/certificates/${serial}.pdf`);
 
   const pdf = await fetch(new URL(`/staff/learners/1/certificates/${serial}.pdf`, server.baseUrl), { headers: { cookie: ieva.cookieHeader() } });
@@ -77,4 +87,51 @@ test('staff issue, download and revoke a certificate; the learner sees it withou
   expect(revoked.status).toBe(200);
   expect(stmt(db, 'SELECT revoke_reason FROM certificate WHERE serial = ?').pluck().get(serial)).toBe('kļūda datos');
   expect(visibleText((await learner.get('/learn/certificates')).body)).toContain('Atsaukta');
+});
+
+test('a re-issue can no longer name the Prison Administration as the issuer, so /verify never shows it', async () => {
+  const issued = issueCertificate(db, SYSTEM_ACTOR, {
+    learnerId: 1,
+    kind: 'module',
+    holderName: 'Kārlis Vītols',
+    title: { lv: 'Latviešu valoda darbam' },
+    hours: 120,
+    providerId: Number(valoda),
+    completedOn: '2026-03-02',
+  });
+  if (!issued.ok) throw new Error(issued.code);
+  const serial = issued.certificate.serial;
+  const ieva = await signedIn(server.baseUrl, ACCOUNTS.ievaOzola);
+  const form = { holderName: 'Kārlis Vītols', hours: '120', level: '', completedOn: '2026-03-02' };
+  const before = stmt(db, 'SELECT count(*) FROM certificate').pluck().get();
+
+  // What used to go through: the issuer typed as free text. There is no such field any more.
+  const typed = await ieva.post(`/staff/certificates/${serial}`, { ...form, issuer: 'Ieslodzījuma vietu pārvalde' });
+  expect(typed.status).toBe(400);
+  expect(typed.body).toContain('id="providerId-error"');
+
+  // A register row with that name (say, carried over from the old free-text field) is refused when chosen, naming the word next to the select.
+  const ievp = addProvider(db, 'Ieslodzījuma vietu pārvalde');
+  const chosen = await ieva.post(`/staff/certificates/${serial}`, { ...form, providerId: String(ievp) });
+  expect(chosen.status).toBe(400);
+  expect(chosen.body).toMatch(/<p class="field-error" id="providerId-error">“Ieslodzījuma vietu pārvalde” atklāj ieslodzījumu/);
+
+  // A correction of the holder's name that names custody: refused next to that field, in the user's language.
+  const named = await ieva.post(`/staff/certificates/${serial}`, { ...form, holderName: 'Kārlis Vītols, ieslodzītais', providerId: valoda });
+  expect(named.status).toBe(400);
+  expect(named.body).toMatch(/<p class="field-error" id="holderName-error">“ieslodzītais” atklāj ieslodzījumu/);
+
+  // A deactivated provider cannot be chosen either.
+  const closed = addProvider(db, 'Slēgtā skola', { active: false });
+  expect((await ieva.post(`/staff/certificates/${serial}`, { ...form, providerId: String(closed) })).status).toBe(400);
+
+  // Nothing was re-issued; the employer still sees the register's provider.
+  expect(stmt(db, 'SELECT count(*) FROM certificate').pluck().get()).toBe(before);
+  const verify = visibleText((await new Client(server.baseUrl).get(`/verify/${serial}`)).body);
+  expect(verify).toContain('Pieaugušo izglītības centrs “Valoda”');
+  expect(verify).not.toMatch(/ieslodz/i);
+
+  // A proper correction still works.
+  const fixed = await ieva.post(`/staff/certificates/${serial}`, { ...form, holderName: 'Kārlis Vītols-Ozols', providerId: valoda });
+  expect(fixed.status).toBe(303);
 });

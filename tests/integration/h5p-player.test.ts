@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { Client, signedIn } from '../helpers/http.ts';
@@ -7,7 +9,8 @@ import { SYSTEM_ACTOR } from '../../src/lib/server/audit.ts';
 import { storeH5pPackage, type H5pImported } from '../../src/lib/server/h5p/store.ts';
 import { createGrant, playerVersion } from '../../src/lib/server/h5p/player.ts';
 import { PLAYER_CSP } from '../../src/lib/server/http/security-headers.ts';
-import { craftPackage, CRAFTED_LIBRARY } from '../fixtures/h5p/crafted.ts';
+import { craftPackage, CRAFTED_LIBRARY, TINY_PNG } from '../fixtures/h5p/crafted.ts';
+import { iso2022jpSvg, utf16Svg } from '../fixtures/h5p/encoding-tricks.ts';
 
 /**
  * The H5P player over HTTP against the built server: content opens only with
@@ -19,18 +22,24 @@ let server: TestServer;
 let db: Db;
 let content: H5pImported;
 let other: H5pImported;
+const PLAIN_SVG = '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>';
 const anonymous = () => new Client(server.baseUrl);
 
 beforeAll(async () => {
   server = await startServer();
   // The test stores content into the server's own database and data folder (as a teacher's upload would).
   db = openDatabase(server.databaseFile);
-  const stored = await storeH5pPackage(db, server.dataDir, { userId: null, audit: SYSTEM_ACTOR }, await craftPackage([], { title: 'Player test' }));
+  const stored = await storeH5pPackage(
+    db,
+    server.dataDir,
+    { userId: null, audit: SYSTEM_ACTOR },
+    await craftPackage([{ name: 'content/images/map.svg', data: PLAIN_SVG }], { title: 'Player test' }),
+  );
   const second = await storeH5pPackage(
     db,
     server.dataDir,
     { userId: null, audit: SYSTEM_ACTOR },
-    await craftPackage([{ name: 'content/images/x.png', data: Buffer.from('89504e470d0a1a0a', 'hex') }], { title: 'Other', patch: 9 }),
+    await craftPackage([{ name: 'content/images/x.png', data: TINY_PNG }], { title: 'Other', patch: 9 }),
   );
   if (!stored.ok || !second.ok) throw new Error('the crafted packages must import');
   content = stored;
@@ -110,5 +119,65 @@ describe('a granted content', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers.get('set-cookie')).toBeNull();
     expect(reply.body).not.toContain('csrf-token');
+  });
+});
+
+describe('nothing under the player paths can run as the app, even opened directly in a tab', () => {
+  const SANDBOX = /(^|;\s*)sandbox allow-scripts(;|$)/;
+  /** Plants a file in the content's folder on disk, as if it had got past the import (stored before a check existed, or a trick no check knows). */
+  const plant = (name: string, data: string | Buffer) => fs.writeFileSync(path.join(server.dataDir, 'h5p', 'content', String(content.contentId), name), data);
+
+  test('every response there, the frame document, pictures, scripts, JSON, the player files and a 404, carries the sandbox CSP and nosniff', async () => {
+    const grant = createGrant(db, content.contentId);
+    const v = playerVersion();
+    const urls = [
+      `/h5p/play/${grant}/`,
+      `/h5p/play/${grant}/content/images/map.svg`,
+      `/h5p/play/${grant}/libraries/${CRAFTED_LIBRARY}-1.0/crafted.js`,
+      `/h5p/play/${grant}/h5p.json`,
+      `/h5p/player/${v}/main.bundle.js`,
+      `/h5p/player/${v}/tilts-frame.js`,
+      `/h5p/play/${grant}/content/missing.svg`,
+      `/h5p/nothing-here`,
+    ];
+    for (const url of urls) {
+      const reply = await anonymous().request('GET', url);
+      expect(reply.headers.get('content-security-policy'), url).toMatch(SANDBOX);
+      expect(reply.headers.get('content-security-policy'), url).not.toMatch(/allow-same-origin/);
+      expect(reply.headers.get('x-content-type-options'), url).toBe('nosniff');
+      expect(reply.headers.get('set-cookie'), url).toBeNull();
+    }
+    const picture = await anonymous().request('GET', `/h5p/play/${grant}/content/images/map.svg`);
+    expect(picture.status).toBe(200);
+    // The charset in the header outranks any encoding the file might declare.
+    expect(picture.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
+    expect(picture.headers.get('content-disposition')).toBeNull();
+  });
+
+  test('a staff member signed in who opens the frame document directly gets it sandboxed, and no session of theirs is used or set', async () => {
+    const teacher = await signedIn(server.baseUrl, ACCOUNTS.janisLiepa);
+    const reply = await teacher.request('GET', `/h5p/play/${createGrant(db, content.contentId)}/`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-security-policy')).toMatch(SANDBOX);
+    expect(reply.headers.get('set-cookie')).toBeNull();
+    expect(reply.body).not.toContain('csrf-token');
+  });
+
+  test('a file whose bytes are not what its name says is only ever a download', async () => {
+    const grant = createGrant(db, content.contentId);
+    plant('jis.svg', iso2022jpSvg());
+    plant('wide.svg', utf16Svg());
+    plant('page.png', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    plant('notes.docx', 'PK\x03\x04');
+    for (const name of ['jis.svg', 'wide.svg', 'page.png', 'notes.docx']) {
+      const reply = await anonymous().request('GET', `/h5p/play/${grant}/content/${name}`);
+      expect(reply.status, name).toBe(200);
+      expect(reply.headers.get('content-type'), name).toBe('application/octet-stream');
+      expect(reply.headers.get('content-disposition'), name).toBe('attachment');
+      expect(reply.headers.get('content-security-policy'), name).toMatch(SANDBOX);
+    }
+    // A real picture under a picture's name is shown as what its bytes are.
+    plant('photo.jpg', TINY_PNG);
+    expect((await anonymous().request('GET', `/h5p/play/${grant}/content/photo.jpg`)).headers.get('content-type')).toBe('image/png');
   });
 });

@@ -47,6 +47,9 @@ interface LearnerForm {
   fields: Record<string, string>;
 }
 
+/** 12 → "Bc": a number written in letters (names hold no digits). */
+const lettersOf = (n: number) => [...String(n)].map((d, i) => (i === 0 ? 'ABCDEFGHIJ' : 'abcdefghij')[Number(d)]).join('');
+
 function learnerForms(file: string): LearnerForm[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   const rows = db
@@ -62,7 +65,8 @@ function learnerForms(file: string): LearnerForm[] {
     fields: {
       intent: 'update',
       surname: String(r.surname),
-      givenNames: `Labots${r.id}`,
+      // A name of letters only (the person-name rule), different for each learner.
+      givenNames: `Labots ${lettersOf(Number(r.id))}`,
       birthYear: r.birth_year === null ? '' : String(r.birth_year),
       facilityId: String(r.facility_id),
       educationLevel: String(r.education_level),
@@ -151,7 +155,7 @@ test('every acknowledged write survives SIGKILL mid-stream; the database is inta
 
   restarted = await startServer({ dataDir: server.dataDir });
   const health = await fetch(`${restarted.baseUrl}/healthz`);
-  expect(await health.json()).toEqual({ status: 'ok' });
+  expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
   const again = await signedIn(restarted.baseUrl, ACCOUNTS.admin);
   const list = await again.get('/admin/facilities');
   expect(list.body).toContain(ackedFacilities.at(-1)!);

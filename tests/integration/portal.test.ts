@@ -30,7 +30,12 @@ interface Reply {
 /** A visitor of the public origin: its own cookie jar, every request with the public Host (and Origin on POST). */
 class PublicVisitor {
   cookies = new Map<string, string>();
-  request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Reply> {
+  async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Reply> {
+    const { headers: _headers, ...reply } = await this.requestFull(method, path, form);
+    return reply;
+  }
+  /** The reply with its headers (all but Date). */
+  requestFull(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Reply & { headers: Record<string, unknown> }> {
     const body = form ? new URLSearchParams(form).toString() : undefined;
     const headers: Record<string, string> = { host: PUBLIC_HOST };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -49,8 +54,9 @@ class PublicVisitor {
         }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
+        const { date: _date, ...headers } = res.headers;
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, type: res.headers['content-type'] ?? null, body: Buffer.concat(chunks).toString('latin1') }),
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, type: res.headers['content-type'] ?? null, body: Buffer.concat(chunks).toString('latin1'), headers }),
         );
       });
       req.on('error', reject);
@@ -128,18 +134,53 @@ describe('the public origin', () => {
     expect((await staff.get('/staff')).status).toBe(200);
   });
 
-  test('staff and learners cannot sign in there, even with the right password', async () => {
+  test('a staff name gets the same answer as an unknown name, with the right password or a wrong one', async () => {
     const visitor = new PublicVisitor();
     await visitor.get('/portal/login');
-    const staff = await visitor.post('/portal/login', { username: 'ieva.ozola', password: 'tilts-izglitiba-2026', _csrf: visitor.cookies.get('tilts_csrf')! });
-    expect(staff.status).toBe(403);
-    expect(utf8(staff.body)).toContain(t('lv', 'portal.wrongPlace'));
+    const csrf = visitor.cookies.get('tilts_csrf')!;
+    const attempts = [
+      { username: 'ieva.ozola', password: 'tilts-izglitiba-2026' },
+      { username: 'ieva.ozola', password: 'not-her-password' },
+      { username: 'nobody.known', password: 'tilts-izglitiba-2026' },
+    ];
+    const replies = [];
+    for (const attempt of attempts) {
+      const reply = await visitor.requestFull('POST', '/portal/login', { ...attempt, _csrf: csrf });
+      // The form shows the typed name again: the only difference allowed.
+      replies.push({ ...reply, body: reply.body.replaceAll(attempt.username, '<name>') });
+    }
+    expect(replies[0]!.status).toBe(401);
+    expect(utf8(replies[0]!.body)).toContain(t('lv', 'login.wrongPassword'));
+    for (const reply of replies.slice(1)) {
+      expect(reply.status).toBe(replies[0]!.status);
+      expect(reply.body).toBe(replies[0]!.body);
+      expect(reply.headers).toEqual(replies[0]!.headers);
+    }
     expect(visitor.cookies.has('tilts_session')).toBe(false);
     // The intranet's sign-in form is not there at all.
     const viaLogin = await visitor.post('/login', { kind: 'learner', inmateNumber: '204101', pin: '2468' });
     expect(viaLogin.status).toBe(303);
     expect(viaLogin.location).toBe('/portal/login');
     expect(visitor.cookies.has('tilts_session')).toBe(false);
+  });
+
+  test("guessing a staff member's password on the portal never slows down or locks her intranet sign-in", async () => {
+    const visitor = new PublicVisitor();
+    await visitor.get('/portal/login');
+    const throttled = (key: string) => stmt(db, 'SELECT blocked_until FROM login_throttle WHERE key = ?').pluck().get(key) as number | undefined;
+    const intranetAddress = throttled('ip:127.0.0.1');
+    for (let i = 0; i < 4; i++) {
+      const reply = await visitor.post('/portal/login', { username: 'marina.petrova', password: `guess-${i}`, _csrf: visitor.cookies.get('tilts_csrf')! });
+      expect([401, 429]).toContain(reply.status);
+    }
+    // The portal slows the guesser down (the fourth failure makes the next try wait) ...
+    expect(throttled('portal:account:staff:marina.petrova')).toBeGreaterThan(0);
+    // ... on keys of its own: Marina's intranet account and this address are untouched,
+    expect(throttled('account:staff:marina.petrova')).toBeUndefined();
+    expect(throttled('ip:127.0.0.1')).toBe(intranetAddress);
+    // so Marina, on the intranet from the same address, signs in at once.
+    const intranet = new Client(server.baseUrl);
+    expect((await intranet.tryLogin(ACCOUNTS.marinaPetrova)).status).toBe(303);
   });
 
   test('the released person signs in there and reaches only the portal', async () => {
@@ -203,5 +244,34 @@ describe('activation over HTTP', () => {
     expect(await visitor.post('/portal/login', { username, password: 'jauna parole 2026' })).toMatchObject({ status: 303, location: '/portal' });
     const actions = stmt(db, "SELECT action FROM audit_log WHERE action LIKE 'portal.%'").pluck().all();
     expect(actions).toEqual(expect.arrayContaining(['portal.codeIssued', 'portal.activationFailed', 'portal.activated', 'portal.transcriptDownload']));
+  });
+});
+
+describe('the activation sheet as a PDF', () => {
+  test('staff who just issued a code download its sheet; another prison, a wrong code or a replaced one get nothing', async () => {
+    const learnerId = stmt(db, "SELECT l.id FROM learner l JOIN user u ON u.id = l.portal_user_id WHERE u.username = 'raivis.celmins'").pluck().get() as number;
+    const birthYear = stmt(db, 'SELECT birth_year FROM learner WHERE id = ?').pluck().get(learnerId) as number;
+    const staff = await signedIn(server.baseUrl, ACCOUNTS.ievaOzola);
+    const issue = async () => {
+      const page = await staff.post(`/staff/learners/${learnerId}/portal`, { birthDate: `${birthYear}-04-23` });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`/staff/learners/${learnerId}/activation-sheet.pdf`);
+      const code = /data-testid="activation-code"[^>]*>([A-Z0-9-]+)</.exec(page.body)?.[1];
+      expect(code, 'the code on the page').toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+      return code!;
+    };
+    const code = await issue();
+    const sheet = await staff.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code });
+    expect(sheet.status).toBe(200);
+    expect(sheet.headers.get('content-type')).toBe('application/pdf');
+    expect(sheet.headers.get('content-disposition')).toContain('attachment');
+    expect(sheet.headers.get('cache-control')).toBe('no-store');
+    expect(sheet.body.startsWith('%PDF-')).toBe(true);
+
+    const elsewhere = await signedIn(server.baseUrl, ACCOUNTS.marinaPetrova);
+    expect((await elsewhere.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code })).status).toBe(404);
+    expect((await staff.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code: 'K7QM-3XPA-9TWD' })).status).toBe(404);
+    await issue();
+    expect((await staff.post(`/staff/learners/${learnerId}/activation-sheet.pdf`, { code })).status).toBe(404);
   });
 });

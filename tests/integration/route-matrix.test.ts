@@ -115,6 +115,14 @@ const ROWS: Row[] = [
   { file: 'portal/certificates/[serial].pdf.ts', method: 'GET', url: '/portal/certificates/TLT-2026-2222-2222.pdf', expect: only({ released: 'notFound' }) },
   { file: 'staff/learners/[id]/portal.astro', method: 'GET', url: '/staff/learners/1/portal', expect: only({ admin: 'page', education_staff: 'page' }) },
   { file: 'staff/learners/[id]/portal.astro', method: 'GET', url: '/staff/learners/35/portal', expect: only({ admin: 'page', education_staff: 'notFound' }) },
+  // The sheet of a code just issued: a code that is not the learner's open one looks missing (the story is in portal.test.ts).
+  {
+    file: 'staff/learners/[id]/activation-sheet.pdf.ts',
+    method: 'POST',
+    url: '/staff/learners/1/activation-sheet.pdf',
+    form: { code: 'K7QM-3XPA-9TWD' },
+    expect: only({ admin: 'notFound', education_staff: 'notFound' }),
+  },
   { file: 'admin/index.astro', method: 'GET', url: '/admin', expect: only({ admin: 'page' }) },
   { file: 'admin/users/index.astro', method: 'GET', url: '/admin/users', expect: only({ admin: 'page' }) },
   { file: 'admin/users/index.astro', method: 'GET', url: '/admin/users?role=learner&facility=1', expect: only({ admin: 'page' }) },
@@ -128,6 +136,12 @@ const ROWS: Row[] = [
   { file: 'admin/facilities/index.astro', method: 'GET', url: '/admin/facilities', expect: only({ admin: 'page' }) },
   { file: 'admin/facilities/[id].astro', method: 'GET', url: '/admin/facilities/1', expect: only({ admin: 'page' }) },
   { file: 'admin/facilities/[id].astro', method: 'GET', url: '/admin/facilities/999', expect: only({ admin: 'notFound' }) },
+  // The register of education providers: admins only (provider 1 is the demo register's vocational school).
+  { file: 'admin/providers/index.astro', method: 'GET', url: '/admin/providers', expect: only({ admin: 'page' }) },
+  { file: 'admin/providers/new.astro', method: 'GET', url: '/admin/providers/new', expect: only({ admin: 'page' }) },
+  { file: 'admin/providers/[id].astro', method: 'GET', url: '/admin/providers/1', expect: only({ admin: 'page' }) },
+  { file: 'admin/providers/[id].astro', method: 'GET', url: '/admin/providers/99999', expect: only({ admin: 'notFound' }) },
+  { file: 'admin/providers/[id].astro', method: 'GET', url: '/admin/providers/not-a-number', expect: only({ admin: 'notFound' }) },
   { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit', expect: only({ admin: 'page' }) },
   { file: 'admin/audit/index.astro', method: 'GET', url: '/admin/audit?action=auth&from=2020-01-01', expect: only({ admin: 'page' }) },
   // "Verify the chain" is a POST that changes nothing.

@@ -162,5 +162,5 @@ test('the health check answers {"status":"ok"} while the database answers', asyn
   const reply = await new Client(server.baseUrl).get('/healthz');
   expect(reply.status).toBe(200);
   expect(reply.headers.get('content-type')).toMatch(/application\/json/);
-  expect(JSON.parse(reply.body)).toEqual({ status: 'ok' });
+  expect(JSON.parse(reply.body)).toEqual({ status: 'ok', database: 'ok' });
 });

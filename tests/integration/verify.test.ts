@@ -5,6 +5,7 @@ import { openDatabase, stmt, type Db } from '../../src/lib/server/db.ts';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit.ts';
 import { issueCertificate, reissueCertificate, revokeCertificate, type Certificate } from '../../src/lib/server/certificates/certificates.ts';
 import { t, formatDate } from '../../src/lib/i18n/index.ts';
+import { ensureProvider } from '../helpers/fixture.ts';
 
 /**
  * The public certificate check over HTTP against the built server: an
@@ -31,7 +32,7 @@ function issue(holderName: string): Certificate {
     title: { lv: 'Rokas lokmetināšana: 1. modulis', en: 'Manual arc welding: module 1' },
     hours: 160,
     level: 'LKI 2',
-    issuer: 'Profesionālās izglītības centrs „Meistars”',
+    providerId: ensureProvider(db, 'Profesionālās izglītības centrs „Meistars”'),
     completedOn: '2026-02-27',
   });
   if (!result.ok) throw new Error(result.code);

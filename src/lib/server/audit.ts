@@ -1,15 +1,19 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
 import { stmt, type Db } from './db.ts';
+import { AuditKeyError, auditKeyFile, generateAuditKey, readAuditKeyFile, storeAuditKey, type AuditKey } from './audit-key.ts';
+import { entryHash, GENESIS_HASH, KEYED_CHAIN_MARKER, legacyEntryHash, type AuditRow, type HashedFields } from './audit-hash.ts';
+import { verifyLegacyChain } from './audit-chain.ts';
+
+export { entryHash, GENESIS_HASH, KEYED_CHAIN_MARKER } from './audit-hash.ts';
+export { describeAuditVerification, verifyAuditChain, type ChainVerification, type VerifyOptions } from './audit-chain.ts';
 
 /**
  * The audit log: append-only (database triggers refuse UPDATE and DELETE) and
- * hash-chained, so that any edit made around the triggers breaks a link that
- * `verifyAuditChain` finds. Call `appendAudit` inside the transaction of the
- * change it records, so the change and its entry commit together.
+ * chained with a keyed hash (HMAC under a key kept outside the database,
+ * audit-key.ts), so that any edit made around the triggers breaks a link that
+ * `verifyAuditChain` finds, even when the editor recomputes the hashes.
+ * Call `appendAudit` inside the transaction of the change it records, so the
+ * change and its entry commit together.
  */
-
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** Who did it: a user, or the system itself (roster sync, start-up). */
 export interface AuditActor {
@@ -43,65 +47,86 @@ export interface AuditEntry {
   hash: string;
 }
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor_user_id: number | null;
-  actor_label: string;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  facility_id: number | null;
-  ip: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
 export const SYSTEM_ACTOR: AuditActor = { id: null, label: 'system' };
 
-/** The hash of one entry: its fields in a fixed order, chained to the previous hash. */
-export function entryHash(prevHash: string, row: Omit<AuditRow, 'id' | 'prev_hash' | 'hash'>): string {
-  const canonical = JSON.stringify([
-    prevHash,
-    row.at,
-    row.actor_user_id,
-    row.actor_label,
-    row.action,
-    row.target_type,
-    row.target_id,
-    row.facility_id,
-    row.ip,
-    row.details,
-  ]);
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
+const keys = new WeakMap<Db, AuditKey>();
+
+/**
+ * The audit key of `db`, read once and kept in memory. When the key file is
+ * missing, a key is made only where that loses nothing: an empty log (a new
+ * installation), or a log written entirely before the keyed chain existed
+ * (an upgrade: a marker entry then anchors the old chain). A log that already
+ * has keyed entries throws `AuditKeyError('missing')` naming the file.
+ * Call it at start, outside any transaction, so an upgrade can write its marker.
+ */
+export function auditKey(db: Db): AuditKey {
+  const cached = keys.get(db);
+  if (cached) return cached;
+  let key: AuditKey;
+  if (db.name === ':memory:') key = generateAuditKey(':memory:');
+  else {
+    const file = auditKeyFile(db);
+    key = readAuditKeyFile(file) ?? createKey(db, file);
+  }
+  keys.set(db, key);
+  return key;
+}
+
+function createKey(db: Db, file: string): AuditKey {
+  const outer = db.inTransaction;
+  const create = (): AuditKey => {
+    // Under the write lock: another process may have made the key meanwhile.
+    const existing = readAuditKeyFile(file);
+    if (existing) return existing;
+    const first = stmt(db, 'SELECT * FROM audit_log ORDER BY id LIMIT 1').get() as AuditRow | undefined;
+    if (!first) return storeAuditKey(generateAuditKey(file));
+    const marked = stmt(db, 'SELECT 1 FROM audit_log WHERE action = ? LIMIT 1').get(KEYED_CHAIN_MARKER) !== undefined;
+    if (marked || legacyEntryHash(GENESIS_HASH, first) !== first.hash) throw new AuditKeyError('missing', file);
+    // An upgrade. The marker must commit with the key file; inside a caller's transaction
+    // that may still roll back it cannot, so only a call outside one upgrades.
+    if (outer) throw new AuditKeyError('upgradePending', file);
+    const key = generateAuditKey(file);
+    const legacy = verifyLegacyChain(db);
+    insertEntry(db, key, {
+      actor: SYSTEM_ACTOR,
+      action: KEYED_CHAIN_MARKER,
+      details: { legacyEntries: legacy.count, legacyHead: legacy.head, legacyIntact: legacy.ok, auditKeyId: key.id },
+    });
+    // The key file is linked into place last, just before the commit: a crash before it leaves
+    // neither key nor marker (the next start upgrades again).
+    return storeAuditKey(key);
+  };
+  return outer ? create() : db.transaction(create).immediate();
+}
+
+function insertEntry(db: Db, key: AuditKey, input: AuditInput, now = new Date()): AuditEntry {
+  const prev = stmt(db, 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined;
+  const prevHash = prev ?? GENESIS_HASH;
+  const row: HashedFields = {
+    at: now.toISOString(),
+    actor_user_id: input.actor.id,
+    actor_label: input.actor.label,
+    action: input.action,
+    target_type: input.targetType ?? null,
+    target_id: input.targetId === undefined || input.targetId === null ? null : String(input.targetId),
+    facility_id: input.facilityId ?? null,
+    ip: input.ip ?? null,
+    details: JSON.stringify(input.details ?? {}),
+  };
+  const hash = entryHash(prevHash, row, key);
+  const info = stmt(
+    db,
+    `INSERT INTO audit_log (at, actor_user_id, actor_label, action, target_type, target_id, facility_id, ip, details, prev_hash, hash)
+     VALUES (@at, @actor_user_id, @actor_label, @action, @target_type, @target_id, @facility_id, @ip, @details, @prev_hash, @hash)`,
+  ).run({ ...row, prev_hash: prevHash, hash });
+  return toEntry({ id: Number(info.lastInsertRowid), ...row, prev_hash: prevHash, hash });
 }
 
 /** Appends one entry. Runs in its own IMMEDIATE transaction unless already inside one. */
 export function appendAudit(db: Db, input: AuditInput, now = new Date()): AuditEntry {
-  const write = () => {
-    const prev = stmt(db, 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined;
-    const prevHash = prev ?? GENESIS_HASH;
-    const row = {
-      at: now.toISOString(),
-      actor_user_id: input.actor.id,
-      actor_label: input.actor.label,
-      action: input.action,
-      target_type: input.targetType ?? null,
-      target_id: input.targetId === undefined || input.targetId === null ? null : String(input.targetId),
-      facility_id: input.facilityId ?? null,
-      ip: input.ip ?? null,
-      details: JSON.stringify(input.details ?? {}),
-    };
-    const hash = entryHash(prevHash, row);
-    const info = db
-      .prepare(
-        `INSERT INTO audit_log (at, actor_user_id, actor_label, action, target_type, target_id, facility_id, ip, details, prev_hash, hash)
-         VALUES (@at, @actor_user_id, @actor_label, @action, @target_type, @target_id, @facility_id, @ip, @details, @prev_hash, @hash)`,
-      )
-      .run({ ...row, prev_hash: prevHash, hash });
-    return toEntry({ id: Number(info.lastInsertRowid), ...row, prev_hash: prevHash, hash });
-  };
+  if (input.action === KEYED_CHAIN_MARKER) throw new Error(`${KEYED_CHAIN_MARKER} is written only when the keyed chain starts`);
+  const key = auditKey(db);
+  const write = () => insertEntry(db, key, input, now);
   return db.inTransaction ? write() : db.transaction(write).immediate();
 }
 
@@ -120,23 +145,6 @@ function toEntry(row: AuditRow): AuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-export type ChainVerification =
-  | { ok: true; count: number }
-  | { ok: false; count: number; brokenAt: number; reason: 'prevHash' | 'hash' };
-
-/** Walks the whole chain and reports the first entry whose link does not hold. */
-export function verifyAuditChain(db: Db): ChainVerification {
-  let prevHash = GENESIS_HASH;
-  let count = 0;
-  for (const row of stmt(db, 'SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<AuditRow>) {
-    count++;
-    if (row.prev_hash !== prevHash) return { ok: false, count, brokenAt: row.id, reason: 'prevHash' };
-    if (entryHash(row.prev_hash, row) !== row.hash) return { ok: false, count, brokenAt: row.id, reason: 'hash' };
-    prevHash = row.hash;
-  }
-  return { ok: true, count };
 }
 
 export interface AuditFilter {

@@ -20,7 +20,7 @@ export type Credentials =
   | { kind: 'learner'; inmateNumber: string; pin: string }
   | { kind: 'staff'; username: string; password: string };
 
-export type SignInError = 'auth.invalid' | 'auth.throttled' | 'auth.locked' | 'auth.inactive' | 'auth.wrongPlace' | TerminalRefusal;
+export type SignInError = 'auth.invalid' | 'auth.throttled' | 'auth.locked' | 'auth.inactive' | TerminalRefusal;
 
 /** Why a learner may not sign in on this device now (told in plain words on /login). */
 export type TerminalRefusal =
@@ -72,7 +72,13 @@ export async function signIn(
   timeouts: SessionTimeouts,
   now = Date.now(),
   options: {
-    /** Only these roles may sign in here (the portal's sign-in): any other account with the right password is refused as 'auth.wrongPlace'. */
+    /**
+     * The portal's sign-in (public): only these roles exist there. Any other
+     * account is treated exactly like an unknown name (the same dummy hash
+     * check, the same 'auth.invalid'), so the portal tells nobody which staff
+     * names exist or which password is right; and its failures count under
+     * keys of their own, so they never slow down or lock intranet sign-ins.
+     */
     roles?: readonly Role[];
     /** The device's terminal (its verified credential), or null: learners need an approved one. */
     terminal?: Terminal | null;
@@ -80,8 +86,9 @@ export async function signIn(
 ): Promise<SignInResult> {
   const terminal = options.terminal ?? null;
   const login = loginName(credentials);
-  const accountKey = `account:${credentials.kind}:${login.toLowerCase()}`;
-  const addressKey = `ip:${meta.ip ?? 'unknown'}`;
+  const realm = options.roles ? 'portal:' : '';
+  const accountKey = `${realm}account:${credentials.kind}:${login.toLowerCase()}`;
+  const addressKey = `${realm}ip:${meta.ip ?? 'unknown'}`;
   for (const [key, rules] of [
     [accountKey, ACCOUNT_RULES],
     [addressKey, ADDRESS_RULES],
@@ -110,7 +117,8 @@ export async function signIn(
     closesAt = refusal.closesAt;
   }
 
-  const account = findAccount(db, credentials);
+  const found = findAccount(db, credentials);
+  const account = found && (!options.roles || options.roles.includes(found.role)) ? found : undefined;
   const secret = credentials.kind === 'learner' ? credentials.pin : credentials.password;
   const valid = account?.secret_hash ? await verifySecret(account.secret_hash, secret) : await dummyVerify(secret);
 
@@ -125,7 +133,7 @@ export async function signIn(
           action: 'auth.loginFailed',
           targetType: account ? 'user' : null,
           targetId: account?.id ?? null,
-          details: { kind: credentials.kind, failures: perAccount.failures },
+          details: { kind: credentials.kind, failures: perAccount.failures, ...(options.roles ? { portal: true } : {}) },
         });
         if (perAccount.locked || perAddress.locked) {
           appendAudit(db, {
@@ -142,8 +150,7 @@ export async function signIn(
       .immediate();
   }
 
-  const wrongPlace = options.roles !== undefined && !options.roles.includes(account.role);
-  if (wrongPlace || account.active !== 1 || (account.role === 'learner' && account.learner_status !== 'in_custody')) {
+  if (account.active !== 1 || (account.role === 'learner' && account.learner_status !== 'in_custody')) {
     appendAudit(db, {
       actor: { id: account.id, label: login },
       action: 'auth.loginRefused',
@@ -151,9 +158,9 @@ export async function signIn(
       targetId: account.id,
       facilityId: account.facility_id,
       ip: meta.ip,
-      details: { reason: wrongPlace ? 'wrongPlace' : account.active !== 1 ? 'inactive' : 'notInCustody' },
+      details: { reason: account.active !== 1 ? 'inactive' : 'notInCustody' },
     });
-    return { ok: false, code: wrongPlace ? 'auth.wrongPlace' : 'auth.inactive' };
+    return { ok: false, code: 'auth.inactive' };
   }
 
   if (terminal && credentials.kind === 'learner' && terminal.facilityId !== account.facility_id) {

@@ -24,6 +24,7 @@ const MENU: ReadonlyArray<NavItem & { needs: Capability }> = [
   { href: '/staff/reports', label: 'nav.reports', needs: 'programmes:manage' },
   { href: '/staff/certificates', label: 'nav.certificates', needs: 'certificates:issue' },
   { href: '/admin/facilities', label: 'nav.facilities', needs: 'facilities:manage' },
+  { href: '/admin/providers', label: 'nav.providers', needs: 'providers:manage' },
   { href: '/admin/audit', label: 'nav.audit', needs: 'audit:view' },
   { href: '/portal', label: 'nav.portal', needs: 'portal:access' },
   { href: '/consult', label: 'nav.consult', needs: 'consult:access' },

@@ -31,6 +31,8 @@ const CAPABILITIES = {
   'users:manage': { admin: 'any' },
   /** Create and edit facilities. */
   'facilities:manage': { admin: 'any' },
+  /** Keep the register of education providers (the issuers of documents): add, edit, deactivate. */
+  'providers:manage': { admin: 'any' },
   /** Browse the audit log. */
   'audit:view': { admin: 'any' },
   /** See learners' records. */
@@ -148,6 +150,7 @@ export const ROUTE_RULES: ReadonlyArray<{ prefix: string; access: RouteAccess; p
   { prefix: '/api/supervise', access: 'supervise:access' },
   { prefix: '/admin/users', access: 'users:manage' },
   { prefix: '/admin/facilities', access: 'facilities:manage' },
+  { prefix: '/admin/providers', access: 'providers:manage' },
   { prefix: '/admin/audit', access: 'audit:view' },
   { prefix: '/admin', access: 'admin:access' },
   // The released person activates the account and signs in from any network (docs/public-origin.md).

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EDUCATION_LEVELS, LATVIAN_LEVELS, LEARNER_STATUSES, LOCALES, ROLES, STAFF_ROLES } from './domain.ts';
+import { PERSON_NAME_MAX, personNameSchema } from './person-name.ts';
 
 /**
  * Input schemas for every form. Error messages are message-catalogue keys
@@ -76,10 +77,13 @@ export const staffUserCreateSchema = z.object({
 
 export const staffUserUpdateSchema = staffUserCreateSchema.omit({ username: true, role: true });
 
+/** A person's name in a form: the one rule of person-name.ts (the roster uses it too). */
+const personName = (max: number) => personNameSchema(max, { required: 'validation.required', tooLong: 'validation.tooLong', invalid: 'validation.personName' });
+
 export const learnerSchema = z.object({
   inmateNumber: inmateNumberSchema,
-  surname: required(80),
-  givenNames: required(120),
+  surname: personName(PERSON_NAME_MAX.surname),
+  givenNames: personName(PERSON_NAME_MAX.givenNames),
   birthYear: z
     .union([z.literal(''), z.coerce.number().int().min(1920, { error: 'validation.birthYear' }).max(2015, { error: 'validation.birthYear' })], {
       error: 'validation.birthYear',
@@ -89,6 +93,7 @@ export const learnerSchema = z.object({
   educationLevel: z.enum(EDUCATION_LEVELS, { error: 'validation.choose' }),
   latvianLevel: z.enum(LATVIAN_LEVELS, { error: 'validation.choose' }),
   expectedReleaseDate: z.union([z.literal(''), dateSchema]).transform((v) => (v === '' ? null : v)),
+  /** A new learner is always admitted in custody (the domain refuses anything else); an edit keeps the status (release is its own step). */
   status: z.enum(LEARNER_STATUSES, { error: 'validation.choose' }).default('in_custody'),
   preferredLocale: localeSchema,
 });

@@ -3,6 +3,7 @@ import { test, expect, checkPage, text } from '../fixtures.ts';
 import { openDatabase } from '../../../src/lib/server/db.ts';
 import { SYSTEM_ACTOR } from '../../../src/lib/server/audit.ts';
 import { issueCertificate } from '../../../src/lib/server/certificates/certificates.ts';
+import { ensureProvider } from '../../helpers/fixture.ts';
 
 /** An employer checks a certificate a former learner showed them: no account, just the number. */
 
@@ -17,7 +18,7 @@ function issueDemoCertificate(): string {
       holderName: 'Kārlis Vītols',
       title: { lv: 'Datorprasmes darbam' },
       hours: 80,
-      issuer: 'Profesionālās izglītības centrs „Meistars”',
+      providerId: ensureProvider(db, 'Profesionālās izglītības centrs „Meistars”'),
       completedOn: '2026-01-30',
     });
     if (!result.ok) throw new Error(result.code);

@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { test, expect, checkPage, signIn, newPerson, finishPerson, text } from '../fixtures.ts';
 import { ACCOUNTS } from '../../helpers/accounts.ts';
 
 /**
  * The released person's way to their documents: ieva.ozola (education staff,
- * Olaine) records a learner's release and prints the activation sheet; the
+ * Olaine) records a learner's release and prints the activation sheet (or
+ * downloads it as a PDF); the
  * person, on their own device, activates the account with the code and their
  * birth date, chooses a password, signs in with the sign-in name the sheet
  * and the page show, sees their certificates and the NVA and VPD contacts,
@@ -53,6 +56,15 @@ test('staff print an activation code; the released person activates, signs in an
   await expect(page.getByRole('banner')).toBeHidden();
   await expect(sheet).toBeVisible();
   await page.emulateMedia({ media: 'screen' });
+  // … or download the same sheet as a PDF, made from the code on this page.
+  const [sheetPdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: lv('activation.sheetPdf') }).click()]);
+  expect(sheetPdf.suggestedFilename()).toBe('tilts-aktivizacija.pdf');
+  const sheetBytes = fs.readFileSync((await sheetPdf.path())!);
+  expect(sheetBytes.subarray(0, 5).toString()).toBe('%PDF-');
+  const { text: sheetText } = await extractText(await getDocumentProxy(new Uint8Array(sheetBytes)), { mergePages: true });
+  expect(sheetText).toContain(code);
+  expect(sheetText).toContain(username);
+  await expect(sheet).toBeVisible();
 
   // 3. The person, on their own device: code and birth date, then a password.
   const person = await newPerson(browser, baseURL!);

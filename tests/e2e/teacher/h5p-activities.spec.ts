@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FrameLocator, Locator, Page } from '@playwright/test';
@@ -6,6 +7,12 @@ import { ACCOUNTS, DEMO_PIN } from '../../helpers/accounts.ts';
 import { LANGUAGE_NAMES } from '../../../src/lib/i18n/index.ts';
 import { demoLearners } from '../../../src/lib/server/seed/demo.ts';
 import { describeRefusal } from '../../../src/lib/server/h5p/refusal.ts';
+import { openDatabase } from '../../../src/lib/server/db.ts';
+import { SYSTEM_ACTOR } from '../../../src/lib/server/audit.ts';
+import { storeH5pPackage } from '../../../src/lib/server/h5p/store.ts';
+import { createGrant } from '../../../src/lib/server/h5p/player.ts';
+import { craftPackage } from '../../fixtures/h5p/crafted.ts';
+import { iso2022jpSvg, packageWith } from '../../fixtures/h5p/encoding-tricks.ts';
 import { SAMPLES_DIR, samplesPresent, NEEDS_SAMPLES } from '../../helpers/h5p-samples.ts';
 
 /**
@@ -85,7 +92,7 @@ async function answerAnyhow(q: Locator): Promise<void> {
   else throw new Error(`no known question kind in ${(await q.innerHTML()).slice(0, 300)}`);
 }
 
-async function uploadActivity(page: Page, file: string, pass: number): Promise<void> {
+async function uploadActivity(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }, pass: number): Promise<void> {
   await page.getByLabel(lv('activity.uploadLabel'), { exact: true }).setInputFiles(file);
   await page.getByLabel(lv('activity.passPercentLabel')).last().fill(String(pass));
   await page.getByRole('button', { name: lv('activity.upload') }).click();
@@ -96,7 +103,8 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
   test.skip(!samplesPresent, `no H5P samples at ${SAMPLES_DIR}`);
 
   test('a teacher adds H5P activities, a learner plays them, and the scores reach the gradebook', async ({ page, browser, baseURL }) => {
-    test.setTimeout(180_000);
+    // Generous: five activities played in a real browser on a busy machine.
+    test.setTimeout(420_000);
     const courseId = `h5p-${Date.now().toString(36)}`;
     await signIn(page, ACCOUNTS.janisLiepa, { check: false });
     await checkPage(page);
@@ -142,6 +150,13 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
         await expect(page.getByRole('alert')).toContainText(lv('activity.refused'));
         await expect(page.getByRole('alert')).toContainText(describeRefusal('lv', { code: 'h5p.preloadedFileMissing', detail: '' }).split(':')[0]!);
         await checkPage(page, { screenshot: 'teacher-h5p-refused' });
+        // The security test's package: an SVG declared as ISO-2022-JP hides a script from a UTF-8 check (issue 13).
+        const trick = { name: 'karte.h5p', mimeType: 'application/octet-stream', buffer: await packageWith('content/images/karte.svg', iso2022jpSvg()) };
+        await uploadActivity(page, trick, a.pass);
+        await expect(page.getByRole('alert')).toContainText(
+          describeRefusal('lv', { code: 'h5p.textEncoding', detail: 'content/images/karte.svg: the encoding "ISO-2022-JP"' }),
+        );
+        await checkPage(page, { screenshot: 'teacher-h5p-refused-encoding' });
       }
       await uploadActivity(page, path.join(SAMPLES_DIR, 'valid', a.sample), a.pass);
       await expect(page.getByRole('status').first()).toHaveText(`${lv('activity.attached')} ${lv('authoring.publishToShow')}`);
@@ -279,5 +294,80 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
     await expect(row).toContainText('100%');
     await expect(row).toContainText('66.7%');
     await expect(row).toContainText('✓ 80%');
+  });
+
+  test('nothing under the player path runs as the app, even when a staff member opens a file of it directly in a tab', async ({ browser, baseURL }) => {
+    // Content stored straight into the test server's database and folder (as an upload would), then a picture with a
+    // script planted next to it: as if it had got past every import check, by a trick nobody knows yet.
+    const dataDir = process.env.TILTS_E2E_DATA_DIR!;
+    const db = openDatabase(path.join(dataDir, 'tilts.db'));
+    let grant: string;
+    try {
+      // The package's own library script is the payload (the player path's CSP blocks inline scripts, not our own origin's files).
+      const probe = [
+        "document.documentElement.setAttribute('data-origin', String(self.origin));",
+        "try { document.documentElement.setAttribute('data-cookie', document.cookie); } catch (e) { document.documentElement.setAttribute('data-cookie', e.name); }",
+      ].join('\n');
+      const stored = await storeH5pPackage(
+        db,
+        dataDir,
+        { userId: null, audit: SYSTEM_ACTOR },
+        await craftPackage([{ name: 'H5P.Crafted-1.0/crafted.js', data: probe }], { title: 'Opaque origin', patch: 77 }),
+      );
+      if (!stored.ok) throw new Error(`the crafted package must import: ${stored.code}`);
+      grant = createGrant(db, stored.contentId);
+      fs.writeFileSync(
+        path.join(dataDir, 'h5p', 'content', String(stored.contentId), 'bypass.svg'),
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><script xlink:href="../libraries/H5P.Crafted-1.0/crafted.js"/></svg>',
+      );
+    } finally {
+      db.close();
+    }
+    // An unwatched tab of its own: this test makes the blocked requests and refused reads on purpose.
+    const context = await browser.newContext({ baseURL, locale: 'lv-LV' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, ACCOUNTS.janisLiepa, { check: false });
+      // On our own pages the cookies the app leaves to scripts can be read.
+      expect(await page.evaluate(() => typeof document.cookie)).toBe('string');
+
+      // The picture, opened directly: its script runs, but in an opaque origin, without the app's cookies.
+      await page.goto(`/h5p/play/${grant}/content/bypass.svg`);
+      const attribute = (name: string) => page.evaluate((n) => document.documentElement.getAttribute(n), name);
+      await expect.poll(() => attribute('data-origin')).toBe('null');
+      expect(await attribute('data-cookie')).toBe('SecurityError');
+      // Nor can it read a page of the app with the staff member's session: the request is cross-origin and cookieless.
+      const read = () =>
+        page.evaluate(async () => {
+          try {
+            const reply = await fetch('/teach', { credentials: 'include' });
+            return `read ${reply.status}: ${(await reply.text()).slice(0, 80)}`;
+          } catch (e) {
+            return (e as Error).name;
+          }
+        });
+      expect(await read()).toBe('TypeError');
+
+      // The frame document, opened directly: the same opaque origin, no cookies, no storage.
+      await page.goto(`/h5p/play/${grant}/`);
+      expect(await page.evaluate(() => self.origin)).toBe('null');
+      expect(await page.evaluate(() => { try { return document.cookie; } catch (e) { return (e as Error).name; } })).toBe('SecurityError');
+      // The app's own storage is out of reach (the frame script gives H5P an in-memory stand-in for localStorage).
+      expect(await page.evaluate(() => localStorage instanceof Storage)).toBe(false);
+      expect(
+        await page.evaluate(() => new Promise((resolve) => {
+          const open = indexedDB.open('tilts-probe');
+          open.onsuccess = () => resolve('opened');
+          open.onerror = () => resolve(open.error?.name ?? 'error');
+        }).catch((e: Error) => e.name)),
+      ).not.toBe('opened');
+      expect(await read()).toBe('TypeError');
+
+      // Back on our own pages the staff member is still signed in: nothing was taken from their session.
+      await page.goto('/teach');
+      await expect(page).toHaveURL(/\/teach$/);
+    } finally {
+      await context.close();
+    }
   });
 });

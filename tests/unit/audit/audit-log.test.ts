@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   appendAudit,
+  auditKey,
   entryHash,
   AUDIT_PAGE_SIZE,
   GENESIS_HASH,
@@ -68,13 +69,13 @@ describe('the audit chain', () => {
     expect(verifyAuditChain(t.db)).toEqual({ ok: false, count: 2, brokenAt: edited.id, reason: 'hash' });
   });
 
-  test('re-computing the tampered row\'s hash only moves the break to the next row', () => {
+  test('even with the key, re-computing the tampered row\'s hash only moves the break to the next row', () => {
     appendAudit(t.db, entry('user.create'));
     const edited = appendAudit(t.db, entry('user.update', { details: { role: 'teacher' } }));
     const next = appendAudit(t.db, entry('user.update'));
     const row = t.db.prepare('SELECT * FROM audit_log WHERE id = ?').get(edited.id) as Parameters<typeof entryHash>[1] & { prev_hash: string };
     const forged = { ...row, details: JSON.stringify({ role: 'admin' }) };
-    tamper('UPDATE audit_log SET details = ?, hash = ? WHERE id = ?', forged.details, entryHash(row.prev_hash, forged), edited.id);
+    tamper('UPDATE audit_log SET details = ?, hash = ? WHERE id = ?', forged.details, entryHash(row.prev_hash, forged, auditKey(t.db)), edited.id);
     expect(verifyAuditChain(t.db)).toEqual({ ok: false, count: 3, brokenAt: next.id, reason: 'prevHash' });
   });
 

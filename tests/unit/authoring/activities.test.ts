@@ -18,7 +18,7 @@ import { getCourseProgress } from '../../../src/lib/server/learning/progress.ts'
 import { createCoursesDir, lessonFile, samplePackage, writePackage, type CoursePackage, type CoursesDir } from '../../helpers/course-package.ts';
 import { auditActions, createPrison, type Prison } from '../../helpers/fixture.ts';
 import { assignTeacher, enrol } from '../../helpers/learning.ts';
-import { craftPackage, craftWithName } from '../../fixtures/h5p/crafted.ts';
+import { craftPackage, craftWithName, TINY_PNG } from '../../fixtures/h5p/crafted.ts';
 
 /*
  * H5P activities in the browser editor: attaching and detaching them, and
@@ -310,7 +310,7 @@ describe('detaching, saving and removing a lesson with an activity', () => {
 describe('export and import carry the activity byte for byte', () => {
   test('published → exported → imported into another installation → exported again: identical, and the .h5p is the upload', async () => {
     const id = created();
-    const bytes = await craftPackage([{ name: 'content/images/a.png', data: 'png' }]);
+    const bytes = await craftPackage([{ name: 'content/images/a.png', data: TINY_PNG }]);
     await attach(id, bytes, { passPercent: 75 });
     saveLesson(p.db, p.teacher.user, id, LESSON, { title: 'Ievads', minutes: 10, required: true, body: 'Izspēlējiet vārdu spēli.\n', passPercent: 75 });
     expect(publishDraft(p.db, p.teacher.user, id).ok).toBe(true);

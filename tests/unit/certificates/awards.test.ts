@@ -10,8 +10,9 @@ import { releaseLearner, transferLearner } from '../../../src/lib/server/people/
 import { placeLearner } from '../../../src/lib/server/placement/placements.ts';
 import type { Programme, ProgrammeInput } from '../../../src/lib/server/placement/programmes.ts';
 import { createCoursesDir, type CoursesDir } from '../../helpers/course-package.ts';
-import { createPrison, type Prison } from '../../helpers/fixture.ts';
+import { addProvider, createPrison, type Prison } from '../../helpers/fixture.ts';
 import { enrol, type InstalledCourse } from '../../helpers/learning.ts';
+import { installPackage } from '../../helpers/learning.ts';
 import {
   addConsultation,
   addLearner,
@@ -19,6 +20,7 @@ import {
   auditRows,
   completeCourse,
   installCourse,
+  lessonsOnlyPackage,
   NOW,
   programmeInput,
   type ExtraLearner,
@@ -54,6 +56,14 @@ function enrolled(prog: Programme, name: { givenNames?: string; surname?: string
   if (!r.ok) throw new Error(r.code);
   return l;
 }
+
+/** A lessons-only course with a title of its own (the sample's is the same for every id). */
+function titledCourse(id: string, lv: string): InstalledCourse {
+  const pkg = lessonsOnlyPackage(id);
+  (pkg.manifest as { title: Record<string, string> }).title = { lv, en: lv, ru: lv };
+  return installPackage(p.db, courses.dir, pkg, NOW);
+}
+const firstLesson = (c: InstalledCourse) => c.items.find((i) => i.kind === 'lesson' && i.required)!;
 
 const certificatesOf = (learnerId: number) => listLearnerCertificates(p.db, learnerId).reverse();
 const requests = (learnerId: number) =>
@@ -122,14 +132,15 @@ describe('automatic issuance on completion', () => {
 
   test('a document that cannot be issued (it would name the prison) never undoes the completion: it waits for staff, and the failure is audited', () => {
     const prog = programme();
-    // A provider typed as the prison's name: issuing refuses it.
-    stmt(p.db, 'UPDATE programme SET provider = ? WHERE id = ?').run(p.facilityA.name, prog.id);
+    // A provider carried over from the old free-text field as the prison's name (never checked): issuing refuses it.
+    const carried = addProvider(p.db, `${p.facilityA.name} mācību daļa`);
+    stmt(p.db, 'UPDATE programme SET provider_id = ? WHERE id = ?').run(carried, prog.id);
     const l = enrolled(prog);
     expect(completeCourse(p.db, l.learnerId, c1, NOW)).toBe(true);
     expect(stmt(p.db, 'SELECT count(*) FROM course_completion WHERE learner_id = ?').pluck().get(l.learnerId)).toBe(1);
     expect(certificatesOf(l.learnerId)).toEqual([]);
     expect(requests(l.learnerId)).toEqual([{ kind: 'module', course_id: c1.course.id, reason: 'approval', status: 'pending' }]);
-    expect(auditRows(p.db, 'certificate.autoIssueFailed')).toHaveLength(1);
+    expect(auditRows(p.db, 'certificate.autoIssueFailed').map((a) => a.details.code)).toEqual(['certificate.custodyWord']);
     expect(verifyAuditChain(p.db).ok).toBe(true);
   });
 
@@ -177,16 +188,28 @@ describe('approval by the education staff', () => {
     ]);
   });
 
-  test('a programme without a provider files the documents; approval then needs the issuer typed in', () => {
-    const prog = programme({ provider: null });
+  test('a programme without a provider files the documents; approval then needs a provider chosen from the register', () => {
+    const prog = programme({ providerId: null });
     const l = enrolled(prog);
     completeCourse(p.db, l.learnerId, c1, NOW);
     const [r] = listPendingRequests(p.db, p.educationStaff.user, l.learnerId);
-    expect(r).toMatchObject({ reason: 'noProvider', provider: null });
-    expect(approveRequest(p.db, p.educationStaff.user, r!.id, '  ', LATER)).toEqual({ ok: false, code: 'certificateRequest.issuerRequired' });
-    expect(approveRequest(p.db, p.educationStaff.user, r!.id, p.facilityA.name, LATER)).toEqual({ ok: false, code: 'certificate.namesCustody' });
-    const ok = approveRequest(p.db, p.educationStaff.user, r!.id, 'Jelgavas tehnikums', LATER);
-    expect(ok.ok && ok.certificate.issuer).toBe('Jelgavas tehnikums');
+    expect(r).toMatchObject({ reason: 'noProvider', provider: null, providerId: null });
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, null, LATER)).toEqual({ ok: false, code: 'certificateRequest.issuerRequired' });
+    // No such provider, or one no longer active: refused.
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, 9999, LATER)).toEqual({ ok: false, code: 'provider.unknown' });
+    const closed = addProvider(p.db, 'Slēgtā skola', { active: false });
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, closed, LATER)).toEqual({ ok: false, code: 'provider.unknown' });
+    // A register row that names custody (carried over by the migration, never checked) is refused, naming the word.
+    const custodial = addProvider(p.db, 'Ieslodzījuma vietu pārvaldes mācību centrs');
+    expect(approveRequest(p.db, p.educationStaff.user, r!.id, custodial, LATER)).toEqual({
+      ok: false,
+      code: 'certificate.custodyWord',
+      field: 'issuer',
+      word: 'Ieslodzījuma vietu pārvaldes',
+    });
+    const jelgava = addProvider(p.db, 'Jelgavas tehnikums');
+    const ok = approveRequest(p.db, p.educationStaff.user, r!.id, jelgava, LATER);
+    expect(ok.ok && [ok.certificate.issuer, ok.certificate.providerId]).toEqual(['Jelgavas tehnikums', jelgava]);
   });
 });
 
@@ -214,6 +237,41 @@ describe('statements of achievement when a learner leaves', () => {
     expect(text).toContain('nepabeigts');
     expect(text).not.toContain(p.facilityA.name);
     expect(text).not.toContain(l.inmateNumber);
+  });
+
+  test('a release states the courses taken outside any programme too, once, under their own heading', async () => {
+    const c3 = titledCourse('latviesu-valoda-a2', 'Latviešu valoda A2');
+    const c4 = titledCourse('datorprasmes', 'Datorprasmes');
+    const c5 = titledCourse('finanses', 'Finanšu pratība');
+    const first = programme({ award: 'professional_development' });
+    const second = addProgramme(p.db, p.admin.user, programmeInput(p.facilityA.id, [c5.course.id], { title: 'Finanšu pratība' }));
+    const l = enrolled(first, { givenNames: 'Ilze', surname: 'Ģērmane' });
+    expect(placeLearner(p.db, p.educationStaff.user, l.learnerId, second.id, 'enrol', { now: NOW }).ok).toBe(true);
+    // Outside any programme: one course completed, one begun, one enrolled in and never opened.
+    enrol(p.db, l.learnerId, c3.course.id, NOW);
+    completeCourse(p.db, l.learnerId, c3, NOW);
+    enrol(p.db, l.learnerId, c4.course.id, NOW);
+    markLessonDone(p.db, l.learnerId, c4.course, firstLesson(c4), NOW);
+    const c6 = titledCourse('neatverts', 'Neatvērts kurss');
+    enrol(p.db, l.learnerId, c6.course.id, NOW);
+
+    expect(releaseLearner(p.db, { kind: 'staff', user: p.educationStaff.user }, l.learnerId, {}, LATER).ok).toBe(true);
+    const statements = certificatesOf(l.learnerId).filter((c) => c.kind === 'statement');
+    expect(statements.map((c) => c.programmeId)).toEqual([first.id, second.id]);
+    const outside = contentOf(statements[0]!)!.items!.filter((i) => i.outside);
+    expect(outside).toHaveLength(2);
+    expect(outside).toContainEqual({ title: c3.course.title, hours: c3.course.hours, completedOn: '2026-03-02', outside: true });
+    const begun = outside.find((i) => i.title.lv === 'Datorprasmes');
+    expect(begun).toMatchObject({ completedOn: null, outside: true });
+    expect(begun!.progressPercent).toBeGreaterThan(0);
+    // The programme's hours stay the programme's: nothing of it was completed.
+    expect(statements[0]!.hours).toBe(0);
+    expect(contentOf(statements[1]!)!.items!.some((i) => i.outside)).toBe(false);
+    const text = await pdfText((await renderCertificatePdf(p.db, statements[0]!.serial, 'https://tilts.example'))!);
+    expect(text).toContain('Citas mācības ārpus programmas');
+    expect(text).toContain('Latviešu valoda A2');
+    expect(text).toContain('Datorprasmes');
+    expect(text).not.toContain('Neatvērts kurss');
   });
 
   test('a transfer issues one too; a learner who only waited for a seat gets none', () => {
@@ -252,6 +310,45 @@ describe('transcript', () => {
     expect(text).toContain('https://tilts.example/verify');
     expect(text).not.toContain(p.facilityA.name);
     expect(text).not.toContain(l.inmateNumber);
+  });
+
+  test('shows all learning: courses begun with their percentage and hours, and the documents issued with their serials', async () => {
+    const c3 = titledCourse('latviesu-valoda-a2', 'Latviešu valoda A2');
+    const c5 = titledCourse('finanses', 'Finanšu pratība');
+    const prog = programme();
+    const l = enrolled(prog, { givenNames: 'Pēteris', surname: 'Šņepsts' });
+    completeCourse(p.db, l.learnerId, c1, NOW);
+    markLessonDone(p.db, l.learnerId, c2.course, firstLesson(c2), NOW);
+    // Outside the programme: one course begun, one enrolled in and never opened.
+    enrol(p.db, l.learnerId, c3.course.id, NOW);
+    markLessonDone(p.db, l.learnerId, c3.course, firstLesson(c3), NOW);
+    enrol(p.db, l.learnerId, c5.course.id, NOW);
+    // A transfer stops everything; in the new prison the learner takes up the language course again.
+    expect(transferLearner(p.db, { kind: 'staff', user: p.educationStaff.user }, l.learnerId, p.facilityB.id, {}, LATER).ok).toBe(true);
+    enrol(p.db, l.learnerId, c3.course.id, LATER);
+
+    const t = transcriptOf(p.db, l.learnerId, LATER)!;
+    expect(t.courses.map((c) => c.courseId)).toEqual([c1.course.id]);
+    const begun = Object.fromEntries(t.inProgress.map((c) => [c.courseId, c]));
+    expect(Object.keys(begun).sort()).toEqual([c3.course.id, c2.course.id].sort());
+    expect(begun[c2.course.id]).toMatchObject({ state: 'stopped', hours: c2.course.hours, since: '2026-03-02' });
+    expect(begun[c3.course.id]).toMatchObject({ state: 'studying', hours: c3.course.hours, since: '2026-03-02' });
+    for (const c of t.inProgress) {
+      expect(c.percent).toBeGreaterThan(0);
+      expect(c.percent).toBeLessThan(100);
+    }
+    const serials = certificatesOf(l.learnerId).map((c) => c.serial);
+    expect(serials).toHaveLength(2); // the module certificate, and the statement of the transfer
+    expect(t.documents.map((d) => d.serial).sort()).toEqual([...serials].sort());
+
+    const text = (await pdfText((await renderTranscriptPdf(p.db, l.learnerId, 'https://tilts.example', LATER))!)).replace(/\s+/g, ' ');
+    expect(text).toContain('Iesāktie kursi / Courses begun, not completed');
+    expect(text).toContain(`Latviešu valoda A2 ${c3.course.hours} ${begun[c3.course.id]!.percent} %`);
+    expect(text).toContain('mācās / studying');
+    expect(text).toContain('pārtraukts / stopped');
+    expect(text).not.toContain('Finanšu pratība');
+    expect(text).toContain('Izsniegtie dokumenti / Documents issued');
+    for (const serial of serials) expect(text).toContain(serial);
   });
 
   test('an unknown learner has none; a learner with nothing completed gets an honest empty one', async () => {

@@ -13,14 +13,17 @@ import {
 } from '../../../src/lib/server/certificates/certificates.ts';
 import { generateSerial, SERIAL_PATTERN, sha256Hex } from '../../../src/lib/server/certificates/content.ts';
 import { getSigningKey, signContentHash, signingPublicKeyPem, verifyContentHash } from '../../../src/lib/server/certificates/signing.ts';
-import { auditActions, createPrison, createTestDb, type Prison } from '../../helpers/fixture.ts';
+import { addProvider, auditActions, createPrison, createTestDb, type Prison } from '../../helpers/fixture.ts';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
 const LATER = new Date('2026-04-10T12:30:00Z');
 
 let p: Prison & { cleanup: () => void; file: string };
+/** The education provider of the register these documents name. */
+let meistars: number;
 beforeEach(async () => {
   p = await createPrison();
+  meistars = addProvider(p.db, 'Profesionālās izglītības centrs „Meistars”');
 });
 afterEach(() => p.cleanup());
 
@@ -31,7 +34,7 @@ const input = (more: Partial<IssueCertificateInput> = {}): IssueCertificateInput
   title: { lv: 'Rokas lokmetināšana: 1. modulis', en: 'Manual arc welding: module 1' },
   hours: 160,
   level: 'LKI 2',
-  issuer: 'Profesionālās izglītības centrs „Meistars”',
+  providerId: meistars,
   completedOn: '2026-02-27',
   ...more,
 });
@@ -76,15 +79,35 @@ describe('issuing', () => {
     expect(listLearnerCertificates(p.db, p.learner.learnerId).map((c) => c.serial)).toEqual([b.serial, a.serial]);
   });
 
-  test('refuses content that would name a facility or the learner’s inmate number', () => {
-    expect(issueCertificate(p.db, p.educationStaff.user, input({ issuer: p.facilityA.name }), NOW)).toEqual({ ok: false, code: 'certificate.namesCustody' });
+  test('the issuer is the register’s provider, printed by its official name; an unknown provider is refused', () => {
+    const cert = issue();
+    expect([cert.issuer, cert.providerId]).toEqual(['Profesionālās izglītības centrs „Meistars”', meistars]);
+    expect(issueCertificate(p.db, p.educationStaff.user, input({ providerId: 9999 }), NOW)).toEqual({ ok: false, code: 'provider.unknown' });
+  });
+
+  test('refuses content that would name custody, a facility or the learner’s inmate number, saying which field and word', () => {
+    const prisonProvider = addProvider(p.db, p.facilityA.name);
+    expect(issueCertificate(p.db, p.educationStaff.user, input({ providerId: prisonProvider }), NOW)).toEqual({
+      ok: false,
+      code: 'certificate.custodyWord',
+      field: 'issuer',
+      word: p.facilityA.name,
+    });
     expect(issueCertificate(p.db, p.educationStaff.user, input({ holderName: `Žanna Ķēniņa (${p.learner.inmateNumber})` }), NOW)).toEqual({
       ok: false,
       code: 'certificate.namesCustody',
     });
     expect(issueCertificate(p.db, p.educationStaff.user, input({ title: { lv: `Kurss ${p.facilityB.name.toUpperCase()}` } }), NOW)).toEqual({
       ok: false,
-      code: 'certificate.namesCustody',
+      code: 'certificate.custodyWord',
+      field: 'title',
+      word: 'IĻĢUCIEMA CIETUMS',
+    });
+    expect(issueCertificate(p.db, p.educationStaff.user, input({ title: { en: 'Welding for inmates' } }), NOW)).toMatchObject({ field: 'title', word: 'inmates' });
+    expect(issueCertificate(p.db, p.educationStaff.user, input({ level: 'IeVP 2' }), NOW)).toMatchObject({ field: 'level', word: 'IeVP' });
+    expect(issueCertificate(p.db, p.educationStaff.user, input({ kind: 'statement', items: [{ title: { ru: 'Курс в колонии' }, hours: 10, completedOn: null, progressPercent: 50 }] }), NOW)).toMatchObject({
+      field: 'items',
+      word: 'колонии',
     });
     expect(listLearnerCertificates(p.db, p.learner.learnerId)).toEqual([]);
     expect(auditActions(p.db)).toEqual([]);
@@ -259,5 +282,31 @@ describe('re-issuing', () => {
     expect(reissueCertificate(p.db, p.educationStaff.user, revoked.serial, { hours: 120 }, LATER).ok).toBe(true);
     expect(getBySerial(p.db, revoked.serial)?.revokeReason).toBe('wrong hours');
     expect(reissueCertificate(p.db, p.educationStaff.user, 'TLT-2026-ZZZZ-ZZZZ', {}, LATER)).toEqual({ ok: false, code: 'certificate.unknown' });
+  });
+
+  test('a correction that names custody is refused with the field and the word; the old certificate stays valid', () => {
+    const old = issue();
+    expect(reissueCertificate(p.db, p.educationStaff.user, old.serial, { holderName: 'Žanna Ķēniņa, ieslodzītā' }, LATER)).toEqual({
+      ok: false,
+      code: 'certificate.custodyWord',
+      field: 'holderName',
+      word: 'ieslodzītā',
+    });
+    expect(reissueCertificate(p.db, p.educationStaff.user, old.serial, { title: { ru: 'Сварка в тюрьме' } }, LATER)).toMatchObject({ field: 'title', word: 'тюрьме' });
+    // The issuer can only change to another active provider of the register, whose name is checked too.
+    const ievp = addProvider(p.db, 'Ieslodzījuma vietu pārvalde');
+    expect(reissueCertificate(p.db, p.educationStaff.user, old.serial, { providerId: ievp }, LATER)).toEqual({
+      ok: false,
+      code: 'certificate.custodyWord',
+      field: 'issuer',
+      word: 'Ieslodzījuma vietu pārvalde',
+    });
+    const closed = addProvider(p.db, 'Slēgtā skola', { active: false });
+    expect(reissueCertificate(p.db, p.educationStaff.user, old.serial, { providerId: closed }, LATER)).toEqual({ ok: false, code: 'provider.unknown' });
+    expect(verifyCertificate(p.db, old.serial)).toMatchObject({ status: 'valid', issuer: 'Profesionālās izglītības centrs „Meistars”', replacedBy: null });
+    expect(auditActions(p.db)).toEqual(['certificate.issue']);
+    const other = addProvider(p.db, 'Rīgas Valsts tehnikums');
+    const moved = reissueCertificate(p.db, p.educationStaff.user, old.serial, { providerId: other }, LATER);
+    expect(moved.ok && [moved.certificate.issuer, moved.certificate.providerId]).toEqual(['Rīgas Valsts tehnikums', other]);
   });
 });

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from '../../../src/lib/server/audit.ts';
 import { issueCertificate, renderCertificatePdf, type IssueCertificateInput } from '../../../src/lib/server/certificates/certificates.ts';
 import { certificatePdf } from '../../../src/lib/server/certificates/pdf.ts';
 import type { CertificateContent } from '../../../src/lib/server/certificates/content.ts';
-import { createPrison, type Prison } from '../../helpers/fixture.ts';
+import { createPrison, ensureProvider, type Prison } from '../../helpers/fixture.ts';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
 const ORIGIN = 'https://tilts.example.lv';
@@ -34,7 +34,7 @@ const input = (more: Partial<IssueCertificateInput> = {}): IssueCertificateInput
   title: { lv: 'Pavāra palīgs: ēdienu gatavošanas pamati', en: 'Cook’s assistant: basics of cooking' },
   hours: 160,
   level: 'LKI 2',
-  issuer: 'Profesionālās izglītības centrs „Meistars”',
+  providerId: ensureProvider(p.db, 'Profesionālās izglītības centrs „Meistars”'),
   completedOn: '2026-02-27',
   ...more,
 });

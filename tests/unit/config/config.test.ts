@@ -14,6 +14,7 @@ describe('configuration', () => {
     expect(c.publicOrigin).toBeNull();
     expect(c.secureCookies).toBe('auto');
     expect(c.consultationMonths).toBe(6);
+    expect([c.host, c.port]).toEqual(['localhost', 4321]);
   });
 
   test('values from the environment are read and converted', () => {
@@ -44,8 +45,15 @@ describe('configuration', () => {
     ['TILTS_PUBLIC_ORIGIN', 'not a url'],
     ['TILTS_SECURE_COOKIES', 'yes'],
     ['TILTS_CONSULTATION_MONTHS', '0'],
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '43.5'],
   ])('a bad %s (%j) stops the server with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`Invalid configuration:[\\s\\S]*${name}`));
+  });
+
+  test('a bad value is one line naming the variable, its value and what it must be', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^Invalid configuration: PORT="abc" must be a port number from 1 to 65535$/);
   });
 
   test('every bad variable is named at once', () => {

@@ -7,7 +7,7 @@ import { verifyAuditChain } from '../../../src/lib/server/audit.ts';
 import { cleanupH5pOrphans, getH5pContent, listH5pContentLibraries, listH5pLibraries } from '../../../src/lib/server/h5p/content.ts';
 import { getPackageBytes, importH5pPackage, type H5pImportResult, type H5pImported } from '../../../src/lib/server/h5p/store.ts';
 import { auditActions, createPrison, type Prison } from '../../helpers/fixture.ts';
-import { craftPackage, craftWithName } from '../../fixtures/h5p/crafted.ts';
+import { craftPackage, craftWithName, TINY_PNG } from '../../fixtures/h5p/crafted.ts';
 import { NEEDS_SAMPLES, readSample, sampleFiles, samplesPresent } from '../../helpers/h5p-samples.ts';
 
 let prison: Prison & { cleanup: () => void };
@@ -50,7 +50,7 @@ const importAs = (bytes: Buffer, actor = prison.teacher.user) => importH5pPackag
 
 describe('a teacher imports an H5P package', () => {
   test('content and libraries are stored apart, and the import is audited', async () => {
-    const result = imported(await importAs(await craftPackage([{ name: 'content/images/a.png', data: 'png' }])));
+    const result = imported(await importAs(await craftPackage([{ name: 'content/images/a.png', data: TINY_PNG }])));
     expect(result.mainLibrary).toBe('H5P.Crafted 1.0.3');
     expect(result.librariesAdded).toEqual(['H5P.Crafted 1.0.3']);
     expect(listTree(path.join(dataDir, 'h5p'))).toEqual([

@@ -19,7 +19,7 @@ import {
 import { importH5pPackage, type H5pImportResult, type H5pImported } from '../../../src/lib/server/h5p/store.ts';
 import { createPrison, createTestDb, type Prison, type TestDb } from '../../helpers/fixture.ts';
 import { craftMainLibraryPackage } from '../../helpers/learning.ts';
-import { craftPackage } from '../../fixtures/h5p/crafted.ts';
+import { craftPackage, TINY_PNG } from '../../fixtures/h5p/crafted.ts';
 
 /*
  * The sandboxed H5P player: signed grants that open one content, the files a
@@ -166,7 +166,7 @@ describe('resolvePlayerFile: what a grant reaches', () => {
   beforeEach(async () => {
     p = await createPrison();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tilts-h5p-player-'));
-    main = imported(await importH5pPackage(p.db, dataDir, p.teacher.user, await craftPackage([{ name: 'content/images/a.png', data: 'png' }])));
+    main = imported(await importH5pPackage(p.db, dataDir, p.teacher.user, await craftPackage([{ name: 'content/images/a.png', data: TINY_PNG }])));
     // Another content, with a library of its own.
     other = imported(await importH5pPackage(p.db, dataDir, p.teacher.user, await craftMainLibraryPackage('H5P.Other')));
   });
@@ -196,11 +196,13 @@ describe('resolvePlayerFile: what a grant reaches', () => {
       kind: 'file',
       path: path.join(dataDir, 'h5p', 'content', String(main.contentId), 'images', 'a.png'),
       contentType: 'image/png',
+      download: false,
     });
     expect(resolve('libraries/H5P.Crafted-1.0/crafted.js')).toEqual({
       kind: 'file',
       path: path.join(dataDir, 'h5p', 'libraries', 'H5P.Crafted-1.0.3', 'crafted.js'),
       contentType: 'text/javascript; charset=utf-8',
+      download: false,
     });
     expect(resolve('libraries/H5P.Crafted-1.0/crafted.css')).toMatchObject({ kind: 'file', contentType: 'text/css; charset=utf-8' });
     expect(resolve('libraries/H5P.Other-1.0/main.js', other.contentId)).toMatchObject({
@@ -279,6 +281,22 @@ describe('resolvePlayerFile: what a grant reaches', () => {
     for (const rel of refused) expect(resolve(rel), rel).toBeNull();
   });
 
+  test('a stored file is typed by its bytes too: one that is not what its name says is only ever a download', () => {
+    // Files stored before the import checked their bytes (or put there by hand): the name alone never makes them inline.
+    const folder = path.join(dataDir, 'h5p', 'content', String(main.contentId));
+    const plant = (name: string, data: string | Buffer) => fs.writeFileSync(path.join(folder, name), data);
+    plant('fake.png', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    plant('jis.svg', '<?xml version="1.0" encoding="ISO-2022-JP"?><svg xmlns="http://www.w3.org/2000/svg"/>');
+    plant('wide.svg', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>', 'utf16le')]));
+    plant('page.svg', '<html><body>not a picture</body></html>');
+    plant('notes.docx', 'PK');
+    for (const name of ['fake.png', 'jis.svg', 'wide.svg', 'page.svg', 'notes.docx']) {
+      expect(resolve(`content/${name}`), name).toMatchObject({ kind: 'file', contentType: 'application/octet-stream', download: true });
+    }
+    plant('real.svg', '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>');
+    expect(resolve('content/real.svg')).toMatchObject({ contentType: 'image/svg+xml; charset=utf-8', download: false });
+  });
+
   test('a content id that is not stored reaches nothing', () => {
     const unknown = other.contentId + 100;
     for (const rel of ['h5p.json', 'content/content.json', 'content/images/a.png', 'libraries/H5P.Crafted-1.0/crafted.js']) {
@@ -294,7 +312,7 @@ describe('resolvePlayerFile: what a grant reaches', () => {
 describe('resolvePlayerAsset: the h5p-standalone files', () => {
   test('the player scripts and styles are served from the installed package', () => {
     const main = resolvePlayerAsset('main.bundle.js');
-    expect(main).toEqual({ kind: 'file', path: path.join(playerDistDir(), 'main.bundle.js'), contentType: 'text/javascript; charset=utf-8' });
+    expect(main).toEqual({ kind: 'file', path: path.join(playerDistDir(), 'main.bundle.js'), contentType: 'text/javascript; charset=utf-8', download: false });
     expect(fs.existsSync((main as { path: string }).path)).toBe(true);
     expect(resolvePlayerAsset('frame.bundle.js')).toMatchObject({ kind: 'file', contentType: 'text/javascript; charset=utf-8' });
     expect(resolvePlayerAsset('styles/h5p.css')).toMatchObject({ kind: 'file', contentType: 'text/css; charset=utf-8' });

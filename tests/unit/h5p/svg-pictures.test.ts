@@ -62,6 +62,12 @@ describe('SVG pictures in a package are accepted only when they are plain drawin
   });
 
   test('text that is not UTF-8 is refused', () => {
-    expect(svgProblem(Buffer.from([0x3c, 0x73, 0x76, 0x67, 0xff, 0xfe]))).toBe('text that is not UTF-8');
+    expect(svgProblem(Buffer.from([0x3c, 0x73, 0x76, 0x67, 0xff, 0xfe]))).toBe('bytes that are not UTF-8 text');
+  });
+
+  test('a picture a browser would decode otherwise than we do is refused, even when called alone', () => {
+    // The checks below read UTF-8; an SVG declared in another encoding reads to a browser as other characters.
+    expect(problem('<?xml version="1.0" encoding="ISO-2022-JP"?>' + svg(''))).toBe('the encoding "ISO-2022-JP"');
+    expect(svgProblem(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(svg(''), 'utf16le').swap16()]))).toBe('a UTF-16 byte order mark');
   });
 });

@@ -69,7 +69,7 @@ describe('admitting a learner', () => {
 
   test('an inmate number already registered is refused, and nothing is written', async () => {
     const r = await createLearner(p.db, p.educationStaff.user, admission(p.facilityA.id, p.learner.inmateNumber), '111111');
-    expect(r).toEqual({ ok: false, code: 'learner.inmateNumberTaken' });
+    expect(r).toEqual({ ok: false, code: 'learner.inmateNumberTaken', field: 'inmateNumber' });
     expect(auditActions(p.db)).toEqual([]);
     expect(p.db.prepare('SELECT count(*) FROM user').pluck().get()).toBe(9);
   });
@@ -114,12 +114,71 @@ describe('changing a learner\'s record', () => {
     expect(auditActions(p.db)).toEqual([]);
   });
 
-  test('transferring a learner to another prison needs the right in both prisons', () => {
-    const input = { ...asInput(current(p.learner.learnerId)), facilityId: p.facilityB.id, status: 'in_custody' as const };
-    expect(updateLearner(p.db, p.educationStaff.user, p.learner.learnerId, input)).toEqual({ ok: false, code: 'auth.forbidden' });
+  test('an edit never moves a learner to another prison nor changes the status: transfer and release are their own steps', () => {
+    const input = { ...asInput(current(p.learner.learnerId)), facilityId: p.facilityB.id };
     const granted = grantFacility(p.db, p.educationStaff, p.facilityB.id);
-    expect(updateLearner(p.db, granted, p.learner.learnerId, input)).toMatchObject({ ok: true, learner: { facilityId: p.facilityB.id } });
-    expect(latestAudit()?.details).toMatchObject({ changed: { facilityId: { from: p.facilityA.id, to: p.facilityB.id } } });
+    for (const who of [p.educationStaff.user, granted, p.admin.user]) {
+      expect(updateLearner(p.db, who, p.learner.learnerId, input)).toEqual({ ok: false, code: 'lifecycle.useTransfer', field: 'facilityId' });
+      for (const status of ['released', 'transferred'] as const) {
+        expect(updateLearner(p.db, who, p.learner.learnerId, { ...asInput(current(p.learner.learnerId)), status })).toEqual({
+          ok: false,
+          code: 'lifecycle.useRelease',
+          field: 'status',
+        });
+      }
+    }
+    expect(current(p.learner.learnerId)).toMatchObject({ facilityId: p.facilityA.id, status: 'in_custody' });
+    expect(auditActions(p.db)).toEqual([]);
+  });
+});
+
+describe('names and statuses: one rule for the forms, the roster and the domain', () => {
+  const NUL = String.fromCharCode(0);
+  const BELL = String.fromCharCode(7);
+  const RLO = String.fromCharCode(0x202e);
+  const bad: Array<[string, string]> = [
+    ['a NUL', `Kalni${NUL}ņš`],
+    ['a bell', `Kalniņš${BELL}`],
+    ['a right-to-left override', `${RLO}šņinlaK`],
+    ['a line break', 'Kalniņš\nOzols'],
+    ['a tab', 'Kalniņš\tOzols'],
+    ['digits', 'Kalniņš2'],
+    ['markup', '<b>Kalniņš</b>'],
+    ['no letter at all', "-'."],
+  ];
+
+  test.each(bad)('admission refuses a surname with %s, and nothing is written', async (_, surname) => {
+    expect(await createLearner(p.db, p.educationStaff.user, { ...admission(p.facilityA.id), surname })).toEqual({ ok: false, code: 'validation.personName', field: 'surname' });
+    expect(await createLearner(p.db, p.educationStaff.user, { ...admission(p.facilityA.id), givenNames: surname })).toEqual({ ok: false, code: 'validation.personName', field: 'givenNames' });
+    expect(auditActions(p.db)).toEqual([]);
+  });
+
+  test.each(bad)('an edit refuses a name with %s; the record stays as it was', (_, surname) => {
+    expect(updateLearner(p.db, p.educationStaff.user, p.learner.learnerId, { ...asInput(current(p.learner.learnerId)), surname })).toEqual({
+      ok: false,
+      code: 'validation.personName',
+      field: 'surname',
+    });
+    expect(current(p.learner.learnerId).surname).toBe('Bērziņš');
+  });
+
+  test('Latvian and Cyrillic letters, hyphens, apostrophes, dots and spaces are names; they are stored trimmed and in NFC', async () => {
+    const decomposed = 'Be\u0304rzin\u0327s\u030c'; // "Bērziņš" typed with combining accents
+    const r = await createLearner(p.db, p.educationStaff.user, { ...admission(p.facilityA.id), surname: `  ${decomposed} `, givenNames: "Ļena-Žanete O’Konnora d'Arc J." });
+    if (!r.ok) throw new Error(r.code);
+    expect(r.learner).toMatchObject({ surname: 'Bērziņš', givenNames: "Ļena-Žanete O’Konnora d'Arc J." });
+    const u = updateLearner(p.db, p.educationStaff.user, r.learner.id, { ...asInput(r.learner), surname: 'Жукова-Иванова', givenNames: 'Алёна' });
+    expect(u.ok && u.learner).toMatchObject({ surname: 'Жукова-Иванова', givenNames: 'Алёна' });
+  });
+
+  test('a new learner is always admitted in custody: another status is refused, nothing is written', async () => {
+    for (const status of ['released', 'transferred'] as const) {
+      expect(await createLearner(p.db, p.educationStaff.user, { ...admission(p.facilityA.id), status })).toEqual({ ok: false, code: 'learner.admissionInCustody' });
+    }
+    expect(auditActions(p.db)).toEqual([]);
+    const { status: _, ...withoutStatus } = admission(p.facilityA.id);
+    const r = await createLearner(p.db, p.educationStaff.user, withoutStatus);
+    expect(r.ok && r.learner).toMatchObject({ status: 'in_custody', active: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../../src/lib/server/audit.ts';
 import { stmt } from '../../../src/lib/server/db.ts';
+import { contentOf, listLearnerCertificates } from '../../../src/lib/server/certificates/certificates.ts';
 import { getStudyEnrolment } from '../../../src/lib/server/learning/enrolments.ts';
 import { markLessonDone } from '../../../src/lib/server/learning/course-completed.ts';
 import { insertLearner } from '../../../src/lib/server/people/learners.ts';
@@ -81,7 +82,7 @@ function learnerInProgrammes(): { enrolledIn: Programme; waitingFor: Programme; 
 }
 
 describe('transferring a learner', () => {
-  test('moves the learner: placements close as transferred with the outcome, course enrolments too; progress stays; recorded and audited', () => {
+  test('moves the learner: placements close as transferred with the outcome, their course enrolments too; progress stays; recorded and audited', () => {
     const l = p.learner.learnerId;
     const { enrolled, waiting } = learnerInProgrammes();
     const progressBefore = count('SELECT count(*) FROM lesson_progress WHERE learner_id = ?', l);
@@ -105,14 +106,15 @@ describe('transferring a learner', () => {
     });
     expect(getPlacement(p.db, waiting.id)).toMatchObject({ status: 'transferred', outcome: null });
     expect(eventRows(p.db, enrolled.id).at(-1)).toMatchObject({ from_status: 'enrolled', to_status: 'transferred', actor_id: staff.id, reason: 'Pārvietots drošības apsvērumu dēļ' });
-    // Completed courses stay completed; open ones are transferred.
+    // Completed courses stay completed; the programme's open ones are transferred; the course taken outside any programme continues.
     expect(enrolmentRows(p.db, l).map((e) => [e.course_id, e.status])).toEqual([
       [c1.course.id, 'completed'],
       [c2.course.id, 'transferred'],
-      [c3.course.id, 'transferred'],
+      [c3.course.id, 'enrolled'],
     ]);
     expect(getStudyEnrolment(p.db, l, c1.course.id)?.status).toBe('completed');
     expect(getStudyEnrolment(p.db, l, c2.course.id)).toBeNull();
+    expect(getStudyEnrolment(p.db, l, c3.course.id)?.status).toBe('enrolled');
     // Progress and completions stay with the learner.
     expect(count('SELECT count(*) FROM lesson_progress WHERE learner_id = ?', l)).toBe(progressBefore);
     expect(count('SELECT count(*) FROM course_completion WHERE learner_id = ?', l)).toBe(1);
@@ -137,7 +139,14 @@ describe('transferring a learner', () => {
         target_type: 'learner',
         target_id: String(l),
         facility_id: p.facilityB.id,
-        details: { inmateNumber: p.learner.inmateNumber, from: p.facilityA.id, to: p.facilityB.id, closedPlacements: 2, reason: 'Pārvietots drošības apsvērumu dēļ' },
+        details: {
+          inmateNumber: p.learner.inmateNumber,
+          from: p.facilityA.id,
+          to: p.facilityB.id,
+          closedPlacements: 2,
+          keptCourses: [c3.course.id],
+          reason: 'Pārvietots drošības apsvērumu dēļ',
+        },
       },
     ]);
   });
@@ -146,14 +155,43 @@ describe('transferring a learner', () => {
     const r = transferLearner(p.db, staffActor(p.educationStaff.user), p.learner.learnerId, p.facilityB.id, {}, later);
     expect(r).toEqual({ ok: true, closedPlacements: 0 });
     expect(moves(p.learner.learnerId)).toMatchObject([{ on_date: '2026-03-03', reason: null }]);
-    expect(lifecycleAudit()[0]!.details).toMatchObject({ closedPlacements: 0, reason: null });
+    expect(lifecycleAudit()[0]!.details).toMatchObject({ closedPlacements: 0, keptCourses: [], reason: null });
   });
 
-  test('staff of the sending or of the receiving prison may record it; nobody else', () => {
+  test('keeps what the new prison can continue: a course outside any programme stays open there; the statement of achievement lists what was closed', () => {
+    const l = p.learner.learnerId;
+    const { enrolledIn } = learnerInProgrammes();
+    expect(transferLearner(p.db, staffActor(p.educationStaff.user), l, p.facilityB.id, {}, later).ok).toBe(true);
+    // The learner studies c3 at Iļģuciems without being placed again.
+    expect(getStudyEnrolment(p.db, l, c3.course.id)).toMatchObject({ status: 'enrolled' });
+    markLessonDone(p.db, l, c3.course, c3.items[0]!, later);
+    // The programme left unfinished: a statement naming each of its courses, done or how far.
+    const statements = listLearnerCertificates(p.db, l).filter((c) => c.kind === 'statement');
+    expect(statements.map((c) => c.programmeId)).toEqual([enrolledIn.id]);
+    expect(contentOf(statements[0]!)?.items?.map((i) => [i.completedOn === null ? 'open' : 'done', i.progressPercent ?? 100])).toEqual([
+      ['done', 100],
+      ['open', 50],
+    ]);
+    // At the new prison, a programme with the course continues the same enrolment (nothing is duplicated).
+    const inB = addProgramme(p.db, p.admin.user, programmeInput(p.facilityB.id, [c3.course.id], { title: 'Valoda Iļģuciemā', timetable: [{ day: 3, from: '09:00', to: '10:00' }] }));
+    expect(code(placeLearner(p.db, p.otherEducationStaff.user, l, inB.id, 'enrol', { now: later }))).toBe('ok');
+    expect(enrolmentRows(p.db, l).filter((e) => e.course_id === c3.course.id).map((e) => e.status)).toEqual(['enrolled']);
+  });
+
+  test('a release still closes the courses outside programmes (access ends)', () => {
+    const l = p.learner.learnerId;
+    learnerInProgrammes();
+    expect(releaseLearner(p.db, staffActor(p.educationStaff.user), l, {}, later).ok).toBe(true);
+    expect(getStudyEnrolment(p.db, l, c3.course.id)).toBeNull();
+  });
+
+  test('staff of the sending prison may record it; the receiving prison cannot pull a learner in; nobody else', () => {
     const facilityC = addFacility(p.db, 'JEL', 'Jelgavas cietums');
     const a = () => addLearner(p.db, p.facilityA.id).learnerId;
-    // Receiving prison.
-    expect(code(transferLearner(p.db, staffActor(p.otherEducationStaff.user), a(), p.facilityB.id, {}, later))).toBe('ok');
+    // Receiving prison: refused, nothing moves.
+    const pulled = a();
+    expect(code(transferLearner(p.db, staffActor(p.otherEducationStaff.user), pulled, p.facilityB.id, {}, later))).toBe('auth.forbidden');
+    expect(moves(pulled)).toEqual([]);
     // Neither sending nor receiving.
     const l = a();
     expect(code(transferLearner(p.db, staffActor(p.otherEducationStaff.user), l, facilityC, {}, later))).toBe('auth.forbidden');
@@ -357,7 +395,8 @@ describe('listMoves', () => {
       ),
     )();
     expect(transferLearner(p.db, staffActor(p.educationStaff.user), id, p.facilityB.id, { onDate: '2026-04-01', reason: 'Uz Rīgu' }, later).ok).toBe(true);
-    expect(transferLearner(p.db, staffActor(p.educationStaff.user), id, p.facilityA.id, { onDate: '2026-05-01' }, later).ok).toBe(true);
+    // Back again: recorded by the prison the learner is in now.
+    expect(transferLearner(p.db, staffActor(p.otherEducationStaff.user), id, p.facilityA.id, { onDate: '2026-05-01' }, later).ok).toBe(true);
     expect(releaseLearner(p.db, staffActor(p.educationStaff.user), id, { onDate: '2026-06-01', reason: 'Nosacīti pirms termiņa' }, later).ok).toBe(true);
     expect(listMoves(p.db, id)).toEqual([
       { kind: 'admission', fromFacility: null, toFacility: p.facilityA.name, onDate: '2026-03-02', reason: 'Uzņemts' },

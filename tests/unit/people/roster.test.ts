@@ -4,7 +4,7 @@ import { verifySecret } from '../../../src/lib/server/password.ts';
 import { getLearner, listLearners } from '../../../src/lib/server/people/learners.ts';
 import { formatRosterReport, importRoster, previewRoster, type RosterActor, type RosterResult } from '../../../src/lib/server/people/roster.ts';
 import { ROSTER_COLUMNS, parseRoster } from '../../../src/lib/server/people/roster-csv.ts';
-import { auditActions, createPrison, type Prison } from '../../helpers/fixture.ts';
+import { auditActions, createPrison, grantFacility, type Prison } from '../../helpers/fixture.ts';
 
 let p: Prison & { cleanup: () => void };
 beforeEach(async () => {
@@ -101,9 +101,10 @@ describe('a good roster', () => {
       ['301012', 'Šķēle-Čakste', 'Ļena Ņina Žanete'],
     ];
     report(await importRoster(p.db, system, Buffer.from(csv(...names.map(([n, s, g]) => row({ inmate_number: n, surname: s, given_names: g }))), 'utf8')));
-    // A quoted value may hold the delimiter; spaces around a value are not part of it.
-    report(await importRoster(p.db, system, csv(row({ inmate_number: '301013', surname: '  Ozola ', given_names: '"Anna, Marija"' }))));
-    expect(learnerByNumber('301013')).toMatchObject({ surname: 'Ozola', givenNames: 'Anna, Marija' });
+    // A value may be quoted (a quoted one may hold the delimiter, which a name may not); spaces around a value are not part of it.
+    const quoted = report(await importRoster(p.db, system, csv(row({ inmate_number: '301013', surname: '  Ozola ', given_names: '"Anna Marija"' }), row({ inmate_number: '301014', given_names: '"Anna, Marija"' }))));
+    expect(learnerByNumber('301013')).toMatchObject({ surname: 'Ozola', givenNames: 'Anna Marija' });
+    expect(quoted.rows[1]).toMatchObject({ action: 'refused', errors: [{ field: 'given_names', reason: 'validation.personName' }] });
     for (const [n, s, g] of names) {
       expect(learnerByNumber(n!)).toMatchObject({ surname: s, givenNames: g });
       expect(p.db.prepare('SELECT display_name FROM user u JOIN learner l ON l.user_id = u.id WHERE l.inmate_number = ?').pluck().get(n)).toBe(`${g} ${s}`);
@@ -233,6 +234,48 @@ describe('who may import what', () => {
     expect(learnerByNumber('301051')).toBeUndefined();
     expect(getLearner(p.db, p.admin.user, p.otherLearner.learnerId)?.surname).toBe('Kalniņa');
     expect(listAudit(p.db, { action: 'roster.import' }).entries[0]).toMatchObject({ actorUserId: p.educationStaff.user.id, facilityId: p.facilityA.id });
+  });
+});
+
+describe('another prison\'s learner in the uploader\'s roster', () => {
+  /** Everything about the other prison's learner that a pull would change. */
+  const otherLearnerState = () =>
+    p.db
+      .prepare(
+        `SELECT u.facility_id, u.display_name, l.surname, l.given_names, l.birth_year, l.expected_release_date, l.education_level, l.latvian_level, l.status, l.updated_at
+         FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?`,
+      )
+      .get(p.otherLearner.learnerId);
+  const pull = () => csv(row({ inmate_number: p.otherLearner.inmateNumber, surname: 'Pārdēvēta', given_names: 'Anna', facility_code: 'OLA' }));
+
+  test('Olaine staff naming an Iļģuciems learner with OLA: refused as registered elsewhere, nothing about the learner changes', async () => {
+    const before = otherLearnerState();
+    const moves = count('SELECT count(*) FROM learner_move');
+    for (const r of [report(previewRoster(p.db, staff(), pull())), report(await importRoster(p.db, staff(), pull()))]) {
+      // The row says only that the person is registered elsewhere: no status, no changed columns, no names.
+      expect(r.rows).toEqual([
+        { row: 2, inmateNumber: p.otherLearner.inmateNumber, action: 'refused', changes: [], errors: [{ field: 'inmate_number', reason: 'roster.error.registeredElsewhere' }] },
+      ]);
+      expect(r.counts).toMatchObject({ transfer: 0, update: 0, refused: 1 });
+    }
+    expect(otherLearnerState()).toEqual(before);
+    expect(count('SELECT count(*) FROM learner_move')).toBe(moves);
+    expect(auditActions(p.db)).toEqual(['roster.import']);
+  });
+
+  test('a released person of another prison gets the same answer (their status is not revealed)', async () => {
+    const released = p.db.prepare("UPDATE learner SET status = 'released' WHERE id = ?");
+    released.run(p.otherLearner.learnerId);
+    const r = report(previewRoster(p.db, staff(), pull()));
+    expect(r.rows[0]?.errors).toEqual([{ field: 'inmate_number', reason: 'roster.error.registeredElsewhere' }]);
+  });
+
+  test('staff granted the learner\'s current prison may transfer them; the nightly sync (the system) may too', async () => {
+    const granted: RosterActor = { kind: 'staff', user: grantFacility(p.db, p.educationStaff, p.facilityB.id) };
+    expect(report(previewRoster(p.db, granted, pull())).rows[0]).toMatchObject({ action: 'transfer' });
+    expect(report(previewRoster(p.db, system, pull())).rows[0]).toMatchObject({ action: 'transfer' });
+    expect(report(await importRoster(p.db, system, pull())).counts.transfer).toBe(1);
+    expect(getLearner(p.db, p.admin.user, p.otherLearner.learnerId)).toMatchObject({ facilityId: p.facilityA.id, surname: 'Pārdēvēta' });
   });
 });
 

@@ -82,8 +82,8 @@ const enrolOk = (learnerId: number, programmeId: number, now = NOW, actor = staf
   if (!r.ok) throw new Error(`enrol refused: ${r.code}`);
   return r.placement;
 };
-const waitOk = (learnerId: number, programmeId: number, now = NOW, actor = staff) => {
-  const r = placeLearner(p.db, actor, learnerId, programmeId, 'waitlist', { now });
+const waitOk = (learnerId: number, programmeId: number, now = NOW, actor = staff, override?: { reason: string }) => {
+  const r = placeLearner(p.db, actor, learnerId, programmeId, 'waitlist', { now, override });
   if (!r.ok) throw new Error(`waitlist refused: ${r.code}`);
   return r.placement;
 };
@@ -599,7 +599,9 @@ describe('the waiting list', () => {
       cannotFinish: consulted({ release: '2026-05-15' }),
       finishesOnLastDay: consulted({ release: '2026-06-30' }),
     };
-    Object.values(w).forEach((l, i) => waitOk(l.learnerId, g.id, at(i)));
+    // Those who cannot finish wait only when the education staff set that aside (with a reason).
+    const override = { reason: 'Tiesa lems par nosacītu pirmstermiņa atbrīvošanu vēlāk' };
+    Object.values(w).forEach((l, i) => waitOk(l.learnerId, g.id, at(i), staff, l === w.cannotFinish || l === w.cannotFinishRecommended ? override : undefined));
     const order = listWaiting(p.db, g.id).map((x) => x.learnerId);
     expect(order).toEqual(
       [
@@ -825,7 +827,7 @@ describe('completing a programme', () => {
 });
 
 describe('closing a learner’s placements (transfer, release)', () => {
-  test.each(['transferred', 'released_before_completion'] as const)('to %s: placements and open course enrolments close, with the outcome of each course; progress stays', (to) => {
+  test.each(['transferred', 'released_before_completion'] as const)('to %s: placements and their course enrolments close, with the outcome of each course; progress stays', (to) => {
     const c3 = installCourse(p.db, courses.dir, 'latviesu-valoda');
     const enrolledIn = programme({ seats: 5 });
     const waitingFor = programme({ seats: 1, title: 'Pilns', timetable: [{ day: 4, from: '13:00', to: '15:00' }] });
@@ -858,7 +860,8 @@ describe('closing a learner’s placements (transfer, release)', () => {
     expect(enrolmentRows(p.db, l).map((e) => [e.course_id, e.status])).toEqual([
       [c1.course.id, to],
       [c2.course.id, to],
-      [c3.course.id, to],
+      // A course outside any programme goes with a transferred learner; a release ends it.
+      [c3.course.id, to === 'transferred' ? 'enrolled' : to],
     ]);
     expect(count('SELECT count(*) FROM lesson_progress WHERE learner_id = ?', l)).toBe(2);
     // Nothing is open any more; a second call closes nothing.

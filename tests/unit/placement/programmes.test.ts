@@ -150,7 +150,7 @@ const validForm = (overrides: Record<string, string | string[]> = {}) => ({
   slot2From: '13:00',
   slot2To: '15:00',
   status: 'open',
-  provider: '  Rīgas Valsts tehnikums ',
+  providerId: '3',
   award: 'professional_development',
   awardLevel: 'LKI 2',
   certificateApproval: '1',
@@ -183,15 +183,15 @@ describe('readProgrammeForm', () => {
       courseIds: ['metinasana-pamati', 'metinasana-prakse'],
       teacherIds: [7],
       status: 'open',
-      provider: 'Rīgas Valsts tehnikums',
+      providerId: 3,
       award: 'professional_development',
       awardLevel: 'LKI 2',
       certificateApproval: true,
     });
     // Unticked checkboxes, no status, award or provider sent: module certificates, issued without approval, provider not named yet.
-    const { continuesAfterRelease: _c, status: _s, award: _a, provider: _p, awardLevel: _l, certificateApproval: _ca, ...rest } = validForm();
+    const { continuesAfterRelease: _c, status: _s, award: _a, providerId: _p, awardLevel: _l, certificateApproval: _ca, ...rest } = validForm();
     const r2 = readProgrammeForm(form(rest));
-    expect(r2.ok && [r2.input.continuesAfterRelease, r2.input.status, r2.input.award, r2.input.provider, r2.input.awardLevel, r2.input.certificateApproval]).toEqual([
+    expect(r2.ok && [r2.input.continuesAfterRelease, r2.input.status, r2.input.award, r2.input.providerId, r2.input.awardLevel, r2.input.certificateApproval]).toEqual([
       false,
       'open',
       'module',
@@ -200,8 +200,11 @@ describe('readProgrammeForm', () => {
       false,
     ]);
     expect(readProgrammeForm(form(validForm({ award: 'atestats' }))).ok).toBe(false);
-    const long = readProgrammeForm(form(validForm({ provider: 'x'.repeat(201) })));
-    expect(!long.ok && long.errors).toEqual({ provider: 'validation.tooLong' });
+    // The provider is an id from the register: typed text is refused, next to the select.
+    for (const typed of ['Rīgas Valsts tehnikums', '-1', '1.5', '0']) {
+      const r3 = readProgrammeForm(form(validForm({ providerId: typed })));
+      expect(!r3.ok && r3.errors).toEqual({ providerId: 'provider.unknown' });
+    }
   });
 
   test('an empty form: an error on every required field, the values kept as typed', () => {
@@ -293,7 +296,7 @@ describe('readProgrammeForm', () => {
       interests: v.interests,
       teacherIds: v.teacherIds,
       status: v.status,
-      provider: v.provider,
+      providerId: v.providerId,
       award: v.award,
       awardLevel: v.awardLevel,
       ...(v.certificateApproval ? { certificateApproval: '1' } : {}),

@@ -250,11 +250,11 @@ describe('order and scope', () => {
     const endsToday = programme({ title: 'Ends today', startsOn: '2026-01-05', endsOn: '2026-03-02' });
     programme({ title: 'Closed', status: 'closed' });
     programme({ title: 'Ended', startsOn: '2026-01-05', endsOn: '2026-03-01' });
-    programme({ title: 'Other prison' }, p.facilityB.id);
+    programme({ title: 'At the other facility' }, p.facilityB.id);
     expect(rank(l).ranked.map((r) => r.programme.id).sort()).toEqual([open.id, endsToday.id].sort());
     // The learner of the other prison sees only that prison's programme.
     addConsultation(p.db, p.otherLearner.learnerId);
-    expect(rank(p.otherLearner.learnerId).ranked.map((r) => r.programme.title)).toEqual(['Other prison']);
+    expect(rank(p.otherLearner.learnerId).ranked.map((r) => r.programme.title)).toEqual(['At the other facility']);
   });
 
   // Was a bug, fixed (ranking.ts rankProgrammes, `left = programme.seats - programme.seatsTaken`): a seat on

@@ -22,6 +22,7 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'account:password':   ['any', 'any',      'any',      'any',      '-',   '-', 'any'],
   'users:manage':       ['any', '-',        '-',        '-',        '-',   '-', '-'],
   'facilities:manage':  ['any', '-',        '-',        '-',        '-',   '-', '-'],
+  'providers:manage':   ['any', '-',        '-',        '-',        '-',   '-', '-'],
   'audit:view':         ['any', '-',        '-',        '-',        '-',   '-', '-'],
   'learners:view':      ['any', 'facility', 'facility', 'facility', '-',   '-', 'facility'],
   'learners:edit':      ['any', 'facility', '-',        '-',        '-',   '-', '-'],
@@ -145,6 +146,8 @@ const ROUTES: Array<[path: string, needs: 'public' | 'signedIn' | Capability]> =
   ['/admin/users/5/edit', 'users:manage'],
   ['/admin/usersX', 'admin:access'],
   ['/admin/facilities', 'facilities:manage'],
+  ['/admin/providers', 'providers:manage'],
+  ['/admin/providers/3', 'providers:manage'],
   ['/admin/audit', 'audit:view'],
   ['/portal', 'portal:access'],
   ['/portal/transcript.pdf', 'portal:access'],
@@ -182,7 +185,7 @@ describe('menu', () => {
 
   test('an admin sees administration and never the learner area', () => {
     const hrefs = menuFor(sessionUser('admin', [])).map((i) => i.href);
-    expect(hrefs).toEqual(expect.arrayContaining(['/admin', '/admin/users', '/admin/audit', '/account']));
+    expect(hrefs).toEqual(expect.arrayContaining(['/admin', '/admin/users', '/admin/providers', '/admin/audit', '/account']));
     expect(hrefs).not.toContain('/learn');
   });
 

@@ -207,13 +207,27 @@ describe('lost password', () => {
 });
 
 describe('the portal sign-in', () => {
-  test('refuses staff and learner accounts even with the right password', async () => {
-    const roles = { roles: ['released'] as const };
-    const staff = await signIn(p.db, { kind: 'staff', username: 'ieva.ozola', password: STAFF_PASSWORD }, { ip: IP, userAgent: null }, TEST_TIMEOUTS, T0.getTime(), roles);
-    expect(staff).toEqual({ ok: false, code: 'auth.wrongPlace' });
-    const released = await signIn(p.db, { kind: 'staff', username: 'raivis.celmins', password: STAFF_PASSWORD }, { ip: IP, userAgent: null }, TEST_TIMEOUTS, T0.getTime(), roles);
-    expect(released).toMatchObject({ ok: true, role: 'released' });
-    const wrong = await signIn(p.db, { kind: 'staff', username: 'ieva.ozola', password: 'not the password' }, { ip: IP, userAgent: null }, TEST_TIMEOUTS, T0.getTime(), roles);
+  const roles = { roles: ['released'] as const };
+  const meta = { ip: IP, userAgent: null };
+
+  test('treats staff accounts like unknown names, with the right password too', async () => {
+    const staff = await signIn(p.db, { kind: 'staff', username: 'ieva.ozola', password: STAFF_PASSWORD }, meta, TEST_TIMEOUTS, T0.getTime(), roles);
+    expect(staff).toEqual({ ok: false, code: 'auth.invalid' });
+    const wrong = await signIn(p.db, { kind: 'staff', username: 'ieva.ozola', password: 'not the password' }, meta, TEST_TIMEOUTS, T0.getTime(), roles);
     expect(wrong).toEqual({ ok: false, code: 'auth.invalid' });
+    const unknown = await signIn(p.db, { kind: 'staff', username: 'nobody.here', password: 'not the password' }, meta, TEST_TIMEOUTS, T0.getTime(), roles);
+    expect(unknown).toEqual({ ok: false, code: 'auth.invalid' });
+    const released = await signIn(p.db, { kind: 'staff', username: 'raivis.celmins', password: STAFF_PASSWORD }, meta, TEST_TIMEOUTS, T0.getTime(), roles);
+    expect(released).toMatchObject({ ok: true, role: 'released' });
+  });
+
+  test('failures there never slow down or lock the intranet sign-in of the same name and address', async () => {
+    let last;
+    for (let i = 0; i < 12; i++) {
+      last = await signIn(p.db, { kind: 'staff', username: 'ieva.ozola', password: 'guess ' + i }, meta, TEST_TIMEOUTS, T0.getTime() + i * 60_000, roles);
+    }
+    expect(last).toMatchObject({ ok: false, code: 'auth.locked' });
+    const intranet = await signIn(p.db, { kind: 'staff', username: 'ieva.ozola', password: STAFF_PASSWORD }, meta, TEST_TIMEOUTS, T0.getTime() + 13 * 60_000);
+    expect(intranet).toMatchObject({ ok: true });
   });
 });

@@ -7,7 +7,9 @@ import type { PlacementOutcome } from '../placement/placements.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
 import type { CertificateItem, CertificateKind, CertificateTitle } from './content.ts';
+import { outsideProgrammeItems, statementCarriesOutsideCourses } from './learning-record.ts';
 import { holderNameOf, insertCertificate, type Certificate, type CertificateErrorCode, type IssueCertificateInput } from './certificates.ts';
+import type { CustodyRefusal } from './custody.ts';
 
 /**
  * What a programme's completion rules earn, and when (issue 6):
@@ -15,7 +17,8 @@ import { holderNameOf, insertCertificate, type Certificate, type CertificateErro
  * - a completed programme whose award is 'professional_development' also
  *   earns the programme's certificate, listing its modules;
  * - a programme left unfinished (release, transfer) earns a statement of
- *   achievement listing what was done, so no learning is lost.
+ *   achievement listing what was done, so no learning is lost (the first
+ *   such statement also lists the courses taken outside any programme).
  * A programme that asks for approval, or names no education provider yet,
  * puts the document in certificate_request for the education staff instead.
  */
@@ -25,7 +28,8 @@ interface ProgrammeRules {
   title: string;
   language: 'lv' | 'en' | 'ru';
   facilityId: number;
-  provider: string | null;
+  /** The register's provider that issues the programme's documents; null: not named yet. */
+  providerId: number | null;
   award: 'module' | 'professional_development';
   awardLevel: string | null;
   approval: boolean;
@@ -34,12 +38,12 @@ interface ProgrammeRules {
 function programmeRules(db: Db, programmeId: number): ProgrammeRules | null {
   const r = stmt(
     db,
-    'SELECT id, title, language, facility_id, provider, award, award_level, certificate_approval FROM programme WHERE id = ?',
+    'SELECT id, title, language, facility_id, provider_id, award, award_level, certificate_approval FROM programme WHERE id = ?',
   ).get(programmeId) as
-    | { id: number; title: string; language: 'lv' | 'en' | 'ru'; facility_id: number; provider: string | null; award: ProgrammeRules['award']; award_level: string | null; certificate_approval: number }
+    | { id: number; title: string; language: 'lv' | 'en' | 'ru'; facility_id: number; provider_id: number | null; award: ProgrammeRules['award']; award_level: string | null; certificate_approval: number }
     | undefined;
   return r
-    ? { id: r.id, title: r.title, language: r.language, facilityId: r.facility_id, provider: r.provider, award: r.award, awardLevel: r.award_level, approval: r.certificate_approval === 1 }
+    ? { id: r.id, title: r.title, language: r.language, facilityId: r.facility_id, providerId: r.provider_id, award: r.award, awardLevel: r.award_level, approval: r.certificate_approval === 1 }
     : null;
 }
 
@@ -63,15 +67,15 @@ function programmeCourses(db: Db, programmeId: number): string[] {
 
 /**
  * What the document states, from the record as it is now (the programme's
- * provider unless `issuer` overrides it). Null when the record no longer
+ * provider unless `providerId` overrides it). Null when the record no longer
  * supports it (course not completed, placement gone).
  */
-export function documentInput(db: Db, due: DueDocument, issuer: string | null): IssueCertificateInput | null {
+export function documentInput(db: Db, due: DueDocument, providerId: number | null): IssueCertificateInput | null {
   const programme = programmeRules(db, due.programmeId);
   const name = holderNameOf(db, due.learnerId);
-  const by = issuer ?? programme?.provider ?? null;
-  if (!programme || !name || !by) return null;
-  const base = { learnerId: due.learnerId, holderName: name, issuer: by, programmeId: programme.id };
+  const by = providerId ?? programme?.providerId ?? null;
+  if (!programme || !name || by === null) return null;
+  const base = { learnerId: due.learnerId, holderName: name, providerId: by, programmeId: programme.id };
   const programmeTitle: CertificateTitle = { [programme.language]: programme.title };
 
   if (due.kind === 'module') {
@@ -118,11 +122,13 @@ export function documentInput(db: Db, due: DueDocument, issuer: string | null): 
     const completedOn = c.completed ? completionDate(db, due.learnerId, c.courseId) : null;
     items.push(completedOn ? { title: course.title, hours: course.hours, completedOn } : { title: course.title, hours: course.hours, completedOn: null, progressPercent: c.percent });
   }
+  // Courses outside any programme are learning too: stated once, on the first statement of a release or transfer.
+  if (statementCarriesOutsideCourses(db, due.learnerId, due.placementId!)) items.push(...outsideProgrammeItems(db, due.learnerId));
   return {
     ...base,
     kind: 'statement',
     title: programmeTitle,
-    hours: items.filter((i) => i.completedOn).reduce((sum, i) => sum + i.hours, 0),
+    hours: items.filter((i) => i.completedOn && !i.outside).reduce((sum, i) => sum + i.hours, 0),
     completedOn: rigaDate(new Date(placement.status_at)),
     items,
   };
@@ -155,7 +161,7 @@ export function awardDocument(db: Db, due: DueDocument, now = new Date()): 'issu
   const programme = programmeRules(db, due.programmeId);
   if (!programme || alreadyAwarded(db, due)) return 'skipped';
   const input = documentInput(db, due, null);
-  const reason = programme.approval ? 'approval' : !programme.provider ? 'noProvider' : null;
+  const reason = programme.approval ? 'approval' : programme.providerId === null ? 'noProvider' : null;
   if (reason === null && input) {
     // A savepoint of its own: whatever goes wrong here is undone alone, never the completion or release around it.
     let code: string;
@@ -234,6 +240,8 @@ export interface CertificateRequest {
   kind: CertificateKind;
   programmeId: number;
   programmeTitle: string;
+  /** The programme's provider from the register (its official name), if it names one. */
+  providerId: number | null;
   provider: string | null;
   courseId: string | null;
   courseTitle: CertificateTitle | null;
@@ -251,6 +259,7 @@ interface RequestRow {
   kind: CertificateKind;
   programme_id: number;
   programme_title: string;
+  provider_id: number | null;
   provider: string | null;
   course_id: string | null;
   placement_id: number | null;
@@ -260,8 +269,9 @@ interface RequestRow {
 }
 
 const REQUEST_SELECT = `SELECT r.id, r.learner_id, l.given_names || ' ' || l.surname AS learner_name, g.facility_id, r.kind, r.programme_id,
-    g.title AS programme_title, g.provider, r.course_id, r.placement_id, r.reason, r.status, r.created_at
-  FROM certificate_request r JOIN learner l ON l.id = r.learner_id JOIN programme g ON g.id = r.programme_id`;
+    g.title AS programme_title, g.provider_id, ep.name_lv AS provider, r.course_id, r.placement_id, r.reason, r.status, r.created_at
+  FROM certificate_request r JOIN learner l ON l.id = r.learner_id JOIN programme g ON g.id = r.programme_id
+    LEFT JOIN education_provider ep ON ep.id = g.provider_id`;
 
 function toRequest(db: Db, r: RequestRow): CertificateRequest {
   return {
@@ -272,6 +282,7 @@ function toRequest(db: Db, r: RequestRow): CertificateRequest {
     kind: r.kind,
     programmeId: r.programme_id,
     programmeTitle: r.programme_title,
+    providerId: r.provider_id,
     provider: r.provider,
     courseId: r.course_id,
     courseTitle: r.course_id ? (getCourse(db, r.course_id)?.title ?? null) : null,
@@ -294,7 +305,7 @@ export function listPendingRequests(db: Db, actor: SessionUser, learnerId?: numb
 
 export type RequestErrorCode = CertificateErrorCode | 'auth.forbidden' | 'certificateRequest.notFound' | 'certificateRequest.decided' | 'certificateRequest.issuerRequired' | 'certificateRequest.notDue';
 
-export type ApproveResult = { ok: true; certificate: Certificate } | { ok: false; code: RequestErrorCode };
+export type ApproveResult = { ok: true; certificate: Certificate } | { ok: false; code: RequestErrorCode } | CustodyRefusal;
 
 function pendingRequest(db: Db, actor: SessionUser, id: number): { ok: true; request: CertificateRequest } | { ok: false; code: RequestErrorCode } {
   const row = stmt(db, `${REQUEST_SELECT} WHERE r.id = ?`).get(id) as RequestRow | undefined;
@@ -307,17 +318,18 @@ function pendingRequest(db: Db, actor: SessionUser, id: number): { ok: true; req
 
 /**
  * Approves a waiting document: issues it (by the programme's provider, or
- * the `issuer` staff name when the programme has none) and marks the
- * request issued. Audited with the staff member as the issuer.
+ * the provider from the register that staff choose, which must be active)
+ * and marks the request issued. Audited with the staff member as the issuer.
  */
-export function approveRequest(db: Db, actor: SessionUser, id: number, issuer: string | null, now = new Date()): ApproveResult {
+export function approveRequest(db: Db, actor: SessionUser, id: number, providerId: number | null, now = new Date()): ApproveResult {
   return db
     .transaction((): ApproveResult => {
       const found = pendingRequest(db, actor, id);
       if (!found.ok) return found;
       const r = found.request;
-      const by = issuer?.trim() || r.provider;
-      if (!by) return { ok: false, code: 'certificateRequest.issuerRequired' };
+      const by = providerId ?? r.providerId;
+      if (by === null) return { ok: false, code: 'certificateRequest.issuerRequired' };
+      if (by !== r.providerId && !stmt(db, 'SELECT 1 FROM education_provider WHERE id = ? AND active = 1').get(by)) return { ok: false, code: 'provider.unknown' };
       const input = documentInput(db, r, by);
       if (!input) return { ok: false, code: 'certificateRequest.notDue' };
       const result = insertCertificate(db, actor, input, null, now);

@@ -18,6 +18,7 @@ import {
 } from './content.ts';
 import { certificatePdf } from './pdf.ts';
 import { signContentHash, verifyContentHash } from './signing.ts';
+import { checkCustody, type CustodyRefusal } from './custody.ts';
 
 /**
  * Issuing, verifying, revoking and re-issuing certificates. Every document is
@@ -37,8 +38,8 @@ export interface IssueCertificateInput {
   title: CertificateTitle;
   hours: number;
   level?: string | null;
-  /** The education provider that issues the document (never the prison). */
-  issuer: string;
+  /** The education provider from the register that issues the document (never the prison); the document prints its official name. */
+  providerId: number;
   /** YYYY-MM-DD. */
   completedOn: string;
   courseId?: string | null;
@@ -48,7 +49,7 @@ export interface IssueCertificateInput {
 }
 
 /** What a re-issue may correct. */
-export type CertificateChanges = Partial<Pick<IssueCertificateInput, 'kind' | 'holderName' | 'title' | 'hours' | 'level' | 'issuer' | 'completedOn'>>;
+export type CertificateChanges = Partial<Pick<IssueCertificateInput, 'kind' | 'holderName' | 'title' | 'hours' | 'level' | 'providerId' | 'completedOn'>>;
 
 export interface Certificate {
   id: number;
@@ -62,6 +63,8 @@ export interface Certificate {
   hours: number;
   level: string | null;
   issuer: string;
+  /** The register's provider that issued it; null for a document issued before the register whose issuer matched none. */
+  providerId: number | null;
   issuedOn: string;
   completedOn: string;
   contentJson: string;
@@ -79,15 +82,17 @@ export interface Certificate {
 export type CertificateErrorCode =
   | 'certificate.unknown'
   | 'certificate.learnerUnknown'
-  /** The content would name a facility or the learner's inmate number. */
+  /** The content would name the learner's inmate number. */
   | 'certificate.namesCustody'
+  /** No such provider in the register (or, for a new choice, not an active one). */
+  | 'provider.unknown'
   | 'certificate.reasonRequired'
   | 'certificate.alreadyRevoked'
   | 'certificate.alreadyReplaced'
   /** No completion of that course by that learner. */
   | 'certificate.notCompleted';
 
-export type CertificateResult = { ok: true; certificate: Certificate } | { ok: false; code: CertificateErrorCode };
+export type CertificateResult = { ok: true; certificate: Certificate } | { ok: false; code: CertificateErrorCode } | CustodyRefusal;
 
 /** What anyone with the serial may learn: the document, its status, never custody (and not the revoke reason). */
 export type Verification =
@@ -113,6 +118,7 @@ interface CertificateRow {
   hours: number;
   level: string | null;
   issuer: string;
+  provider_id: number | null;
   issued_on: string;
   completed_on: string;
   content_json: string;
@@ -127,7 +133,7 @@ interface CertificateRow {
   created_at: string;
 }
 
-const SELECT = `SELECT id, serial, kind, learner_id, course_id, programme_id, holder_name, title_json, hours, level, issuer, issued_on,
+const SELECT = `SELECT id, serial, kind, learner_id, course_id, programme_id, holder_name, title_json, hours, level, issuer, provider_id, issued_on,
   completed_on, content_json, content_hash, signature, key_id, revoked_at, revoked_by, revoke_reason, replaces_id, created_by, created_at
   FROM certificate`;
 
@@ -144,6 +150,7 @@ function toCertificate(r: CertificateRow): Certificate {
     hours: r.hours,
     level: r.level,
     issuer: r.issuer,
+    providerId: r.provider_id,
     issuedOn: r.issued_on,
     completedOn: r.completed_on,
     contentJson: r.content_json,
@@ -201,19 +208,37 @@ function assertValidInput(input: IssueCertificateInput) {
     !input.holderName.trim() && 'holderName is empty',
     !Object.values(input.title).some((t) => t?.trim()) && 'title has no language',
     !(Number.isInteger(input.hours) && input.hours >= 0) && 'hours must be a whole number ≥ 0',
-    !input.issuer.trim() && 'issuer is empty',
     !/^\d{4}-\d{2}-\d{2}$/.test(input.completedOn) && 'completedOn is not YYYY-MM-DD',
   ].filter(Boolean);
   // Pages validate with zod first; reaching here with bad input is a bug.
   if (problems.length) throw new RangeError(`issueCertificate: ${problems.join('; ')}`);
 }
 
-/** True when any text of the content contains a facility's name or the learner's inmate number. */
-function namesCustody(db: Db, learnerId: number, content: CertificateContent): boolean {
-  const text = canonicalJson(content).toLocaleLowerCase('lv');
-  const inmateNumber = stmt(db, 'SELECT inmate_number FROM learner WHERE id = ?').pluck().get(learnerId) as string;
-  const facilities = stmt(db, 'SELECT name FROM facility').pluck().all() as string[];
-  return [inmateNumber, ...facilities].some((s) => s.trim().length >= 3 && text.includes(s.trim().toLocaleLowerCase('lv')));
+/** True when any text of the content contains the learner's inmate number. */
+function namesInmateNumber(db: Db, learnerId: number, content: CertificateContent): boolean {
+  const inmateNumber = (stmt(db, 'SELECT inmate_number FROM learner WHERE id = ?').pluck().get(learnerId) as string).trim();
+  return inmateNumber.length >= 3 && canonicalJson(content).toLocaleLowerCase('lv').includes(inmateNumber.toLocaleLowerCase('lv'));
+}
+
+/**
+ * Every free text of the content against the custody vocabulary and the
+ * facilities' names; the refusal names the field ('holderName', 'title',
+ * 'level', 'issuer', 'items') and the words found.
+ */
+function custodyIn(db: Db, content: CertificateContent): CustodyRefusal | null {
+  return checkCustody(db, {
+    holderName: content.holderName,
+    title: Object.values(content.title),
+    level: content.level,
+    issuer: content.issuer,
+    items: (content.items ?? []).flatMap((i) => Object.values(i.title)),
+  });
+}
+
+/** The register's provider (any, active or not), or null. */
+function providerRow(db: Db, id: number): { id: number; nameLv: string; active: boolean } | null {
+  const r = stmt(db, 'SELECT id, name_lv, active FROM education_provider WHERE id = ?').get(id) as { id: number; name_lv: string; active: number } | undefined;
+  return r ? { id: r.id, nameLv: r.name_lv, active: r.active === 1 } : null;
 }
 
 function newSerial(db: Db, year: number): string {
@@ -230,6 +255,9 @@ export function insertCertificate(db: Db, actor: CertificateActor, input: IssueC
     | { id: number; facility_id: number | null }
     | undefined;
   if (!learner) return { ok: false, code: 'certificate.learnerUnknown' };
+  // The issuer is always a provider of the register, printed by its official name: never typed text.
+  const provider = providerRow(db, input.providerId);
+  if (!provider) return { ok: false, code: 'provider.unknown' };
   const issuedOn = rigaDate(now);
   const title = Object.fromEntries(Object.entries(input.title).filter(([, t]) => t?.trim()).map(([k, t]) => [k, t!.trim()])) as CertificateTitle;
   const content: CertificateContent = {
@@ -240,12 +268,14 @@ export function insertCertificate(db: Db, actor: CertificateActor, input: IssueC
     title,
     hours: input.hours,
     level: input.level?.trim() || null,
-    issuer: input.issuer.trim(),
+    issuer: provider.nameLv,
     issuedOn,
     completedOn: input.completedOn,
     ...(input.items?.length ? { items: input.items } : {}),
   };
-  if (namesCustody(db, input.learnerId, content)) return { ok: false, code: 'certificate.namesCustody' };
+  const custody = custodyIn(db, content);
+  if (custody) return custody;
+  if (namesInmateNumber(db, input.learnerId, content)) return { ok: false, code: 'certificate.namesCustody' };
   const contentJson = canonicalJson(content);
   const contentHash = sha256Hex(contentJson);
   const { signature, keyId } = signContentHash(db, contentHash);
@@ -253,12 +283,12 @@ export function insertCertificate(db: Db, actor: CertificateActor, input: IssueC
   const id = Number(
     stmt(
       db,
-      `INSERT INTO certificate (serial, kind, learner_id, course_id, programme_id, holder_name, title_json, hours, level, issuer, issued_on,
+      `INSERT INTO certificate (serial, kind, learner_id, course_id, programme_id, holder_name, title_json, hours, level, issuer, provider_id, issued_on,
          completed_on, content_json, content_hash, signature, key_id, replaces_id, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       content.serial, content.kind, input.learnerId, input.courseId ?? null, input.programmeId ?? null, content.holderName,
-      JSON.stringify(title), content.hours, content.level, content.issuer, issuedOn, content.completedOn,
+      JSON.stringify(title), content.hours, content.level, content.issuer, provider.id, issuedOn, content.completedOn,
       contentJson, contentHash, signature, keyId, replacesId, audit.id, now.toISOString(),
     ).lastInsertRowid,
   );
@@ -294,7 +324,9 @@ export function completedCourses(db: Db, learnerId: number): Array<{ course: Cou
  * from the course, the holder's name from the learner record, the completion
  * date from the completion. 'certificate.notCompleted' when there is none.
  */
-export function issueModuleCertificate(db: Db, actor: CertificateActor, learnerId: number, courseId: string, issuer: string, now = new Date()): CertificateResult {
+export function issueModuleCertificate(db: Db, actor: CertificateActor, learnerId: number, courseId: string, providerId: number, now = new Date()): CertificateResult {
+  // Staff choose the issuer: only an active provider of the register.
+  if (!providerRow(db, providerId)?.active) return { ok: false, code: 'provider.unknown' };
   const completed = completedCourses(db, learnerId).find((c) => c.course.id === courseId);
   const holderName = holderNameOf(db, learnerId);
   if (!completed || !holderName) return { ok: false, code: 'certificate.notCompleted' };
@@ -308,7 +340,7 @@ export function issueModuleCertificate(db: Db, actor: CertificateActor, learnerI
       holderName,
       title: completed.course.title,
       hours: completed.course.hours,
-      issuer,
+      providerId,
       completedOn: completed.completedOn,
     },
     now,
@@ -354,6 +386,10 @@ export function reissueCertificate(db: Db, actor: CertificateActor, serial: stri
       const old = getBySerial(db, serial);
       if (!old) return { ok: false, code: 'certificate.unknown' };
       if (stmt(db, 'SELECT 1 FROM certificate WHERE replaces_id = ?').get(old.id)) return { ok: false, code: 'certificate.alreadyReplaced' };
+      // The issuer stays the old one's provider, or becomes another active provider of the register; never typed text.
+      const providerId = changes.providerId ?? old.providerId;
+      const changedProvider = changes.providerId !== undefined && changes.providerId !== old.providerId;
+      if (providerId === null || (changedProvider && !providerRow(db, providerId)?.active)) return { ok: false, code: 'provider.unknown' };
       const input: IssueCertificateInput = {
         learnerId: old.learnerId,
         courseId: old.courseId,
@@ -363,7 +399,7 @@ export function reissueCertificate(db: Db, actor: CertificateActor, serial: stri
         title: changes.title ?? old.title,
         hours: changes.hours ?? old.hours,
         level: changes.level === undefined ? old.level : changes.level,
-        issuer: changes.issuer ?? old.issuer,
+        providerId,
         completedOn: changes.completedOn ?? old.completedOn,
         items: contentOf(old)?.items,
       };

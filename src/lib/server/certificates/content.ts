@@ -46,6 +46,8 @@ export interface CertificateItem {
   completedOn: string | null;
   /** How much of an unfinished course was done (lessons and quizzes, %). */
   progressPercent?: number;
+  /** A statement's course taken outside any programme (listed under a heading of its own). */
+  outside?: boolean;
 }
 
 /** JSON with object keys sorted at every depth and no whitespace: one text per value. */

@@ -1,15 +1,18 @@
-import type { PDFFont, PDFPage } from 'pdf-lib';
 import { stmt, type Db } from '../db.ts';
 import { getCourse } from '../courses/catalog.ts';
 import { rigaDate } from '../placement/consultations.ts';
 import { titleIn, type CertificateKind, type CertificateTitle } from './content.ts';
 import { holderNameOf } from './certificates.ts';
-import { KIND_TITLES, A4, ACCENT, INK, MARGIN, MUTED, latvianDate, newPdf, wrap } from './pdf.ts';
+import { coursesInProgress, type CourseInProgress } from './learning-record.ts';
+import { transcriptPdf } from './transcript-pdf.ts';
+
+export { transcriptPdf };
 
 /**
- * The transcript (sekmju izraksts): every course the learner completed, with
- * its date, hours, the education provider and the assessments in it (quizzes
- * and H5P activities, best result), plus the documents issued. Drawn from the
+ * The transcript (sekmju izraksts): all the learning on record. Every course
+ * the learner completed, with its date, hours, the education provider and the
+ * assessments in it (quizzes and H5P activities, best result); the courses
+ * begun and not completed, with how far they got; the documents issued. Drawn from the
  * record when asked for, so it is always current; it names no prison, no
  * facility and no inmate number, like the certificates.
  */
@@ -47,8 +50,12 @@ export interface Transcript {
   holderName: string;
   /** YYYY-MM-DD. */
   generatedOn: string;
+  /** Completed courses, oldest first. */
   courses: TranscriptCourse[];
+  /** Hours of the completed courses. */
   totalHours: number;
+  /** Courses begun and not completed (studied now, or left with something done). */
+  inProgress: CourseInProgress[];
   documents: TranscriptDocument[];
 }
 
@@ -66,8 +73,9 @@ export function transcriptOf(db: Db, learnerId: number, now = new Date()): Trans
     if (!course) continue;
     const provider = stmt(
       db,
-      `SELECT g.provider FROM placement p JOIN programme g ON g.id = p.programme_id JOIN programme_course pc ON pc.programme_id = g.id AND pc.course_id = ?
-       WHERE p.learner_id = ? AND g.provider IS NOT NULL ORDER BY p.status = 'completed' DESC, p.id DESC LIMIT 1`,
+      `SELECT ep.name_lv FROM placement p JOIN programme g ON g.id = p.programme_id JOIN programme_course pc ON pc.programme_id = g.id AND pc.course_id = ?
+         JOIN education_provider ep ON ep.id = g.provider_id
+       WHERE p.learner_id = ? ORDER BY p.status = 'completed' DESC, p.id DESC LIMIT 1`,
     )
       .pluck()
       .get(c.course_id, learnerId) as string | undefined;
@@ -101,6 +109,7 @@ export function transcriptOf(db: Db, learnerId: number, now = new Date()): Trans
     generatedOn: rigaDate(now),
     courses,
     totalHours: courses.reduce((sum, c) => sum + c.hours, 0),
+    inProgress: coursesInProgress(db, learnerId),
     documents,
   };
 }
@@ -125,91 +134,8 @@ function assessmentsOf(db: Db, learnerId: number, courseId: string): TranscriptA
   return rows.map((r) => ({ title: r.title, percent: Math.round(r.percent * 10) / 10, passed: r.passed === 1, on: rigaDate(new Date(r.at)) }));
 }
 
-/** The transcript as a PDF (A4, Noto Sans embedded); null for an unknown learner. */
+/** The transcript as a PDF (transcript-pdf.ts); null for an unknown learner. */
 export async function renderTranscriptPdf(db: Db, learnerId: number, origin: string, now = new Date()): Promise<Buffer | null> {
   const transcript = transcriptOf(db, learnerId, now);
   return transcript ? Buffer.from(await transcriptPdf(transcript, `${origin.replace(/\/+$/, '')}/verify`)) : null;
-}
-
-export async function transcriptPdf(t: Transcript, verifyAddress: string): Promise<Uint8Array> {
-  const { doc, font, fontBold } = await newPdf({ title: `Sekmju izraksts / Transcript: ${t.holderName}`, isoDate: t.generatedOn });
-
-  const width = A4.width - 2 * MARGIN;
-  let page: PDFPage = doc.addPage([A4.width, A4.height]);
-  let y = A4.height - MARGIN;
-  const newPage = () => {
-    page = doc.addPage([A4.width, A4.height]);
-    y = A4.height - MARGIN;
-    page.drawText(`${t.holderName} · Sekmju izraksts / Transcript · ${latvianDate(t.generatedOn)}`, { x: MARGIN, y: y - 9, size: 9, font, color: MUTED });
-    y -= 24;
-  };
-  const need = (height: number) => {
-    if (y - height < MARGIN + 20) newPage();
-  };
-  const text = (s: string, x: number, size: number, f: PDFFont = font, color = INK, maxWidth = width - (x - MARGIN)) => {
-    const lines = wrap(s, f, size, maxWidth);
-    lines.forEach((line, i) => page.drawText(line, { x, y: y - i * (size + 3), size, font: f, color }));
-    return lines.length * (size + 3);
-  };
-
-  y -= 22;
-  text('SEKMJU IZRAKSTS', MARGIN, 20, fontBold);
-  y -= 22;
-  text('Transcript of learning', MARGIN, 12, font, MUTED);
-  y -= 28;
-  text('Vārds, uzvārds / Name', MARGIN, 9, font, MUTED);
-  y -= 16;
-  text(t.holderName, MARGIN, 16, fontBold);
-  y -= 26;
-  text(`Sagatavots / Prepared on ${latvianDate(t.generatedOn)} · Kopā / Total ${t.totalHours} stundas / hours`, MARGIN, 10, font, MUTED);
-  y -= 26;
-
-  const col = { hours: MARGIN + width - 150, done: MARGIN + width - 90 };
-  const tableHead = () => {
-    text('Kurss / Course', MARGIN, 9, fontBold, MUTED);
-    text('Stundas / Hours', col.hours, 8, font, MUTED);
-    text('Pabeigts / Completed', col.done, 8, font, MUTED);
-    y -= 5;
-    page.drawLine({ start: { x: MARGIN, y }, end: { x: MARGIN + width, y }, thickness: 0.5, color: MUTED });
-    y -= 14;
-  };
-  if (!t.courses.length) {
-    text('Pabeigtu kursu vēl nav. / No completed courses yet.', MARGIN, 11);
-    y -= 20;
-  } else {
-    tableHead();
-    for (const c of t.courses) {
-      const titleLines = wrap(titleIn(c.title, 'lv'), fontBold, 11, col.hours - MARGIN - 10);
-      const details = [c.provider ? `Izglītības iestāde / Provider: ${c.provider}` : null, c.serial ? `Apliecība / Certificate ${c.serial}` : null].filter(
-        (s): s is string => s !== null,
-      );
-      need(titleLines.length * 14 + details.length * 12 + c.assessments.length * 12 + 10);
-      const used = text(titleIn(c.title, 'lv'), MARGIN, 11, fontBold, INK, col.hours - MARGIN - 10);
-      text(String(c.hours), col.hours, 10);
-      text(latvianDate(c.completedOn), col.done, 10);
-      y -= used;
-      for (const d of details) y -= text(d, MARGIN + 12, 9, font, MUTED);
-      for (const a of c.assessments) {
-        need(12);
-        y -= text(`${a.title}: ${a.percent} % (${a.passed ? 'ieskaitīts / passed' : 'neieskaitīts / not passed'}, ${latvianDate(a.on)})`, MARGIN + 12, 9, font, INK);
-      }
-      y -= 8;
-    }
-  }
-
-  const valid = t.documents.filter((d) => !d.revoked);
-  if (valid.length) {
-    need(40);
-    y -= 10;
-    text('Izsniegtie dokumenti / Documents issued', MARGIN, 11, fontBold, ACCENT);
-    y -= 18;
-    for (const d of valid) {
-      need(14);
-      y -= text(`${d.serial} · ${KIND_TITLES[d.kind].lv} / ${KIND_TITLES[d.kind].en} · ${titleIn(d.title, 'lv')} · ${latvianDate(d.issuedOn)}`, MARGIN, 9);
-    }
-    y -= 10;
-    need(14);
-    text(`Dokumentu īstumu var pārbaudīt / Documents can be verified at ${verifyAddress}`, MARGIN, 9, font, MUTED);
-  }
-  return doc.save();
 }

@@ -4,6 +4,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { stmt, type Db } from '../db.ts';
 import { h5pPaths, insideFolder } from './files.ts';
+import { fileKind, servedType, SNIFF_BYTES } from './file-types.ts';
 
 /**
  * Playing stored H5P content. The player is third-party code running
@@ -62,50 +63,40 @@ export function verifyGrant(db: Db, grant: string, now = new Date()): number | n
   return Number(id);
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  js: 'text/javascript; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  bmp: 'image/bmp',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  tif: 'image/tiff',
-  tiff: 'image/tiff',
-  woff: 'font/woff',
-  woff2: 'font/woff2',
-  ttf: 'font/ttf',
-  otf: 'font/otf',
-  eot: 'application/vnd.ms-fontobject',
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  wav: 'audio/wav',
-  ogg: 'audio/ogg',
-  mp4: 'video/mp4',
-  webm: 'video/webm',
-  vtt: 'text/vtt; charset=utf-8',
-  webvtt: 'text/vtt; charset=utf-8',
-  txt: 'text/plain; charset=utf-8',
-  md: 'text/plain; charset=utf-8',
-  csv: 'text/plain; charset=utf-8',
-  xml: 'text/plain; charset=utf-8',
-  pdf: 'application/pdf',
-};
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
- * The type a player file is served as. Anything not listed is sent as a
- * download (`application/octet-stream`) and, with nosniff, never runs.
+ * The type a file of this name is served as when its bytes agree
+ * (file-types.ts). Anything not listed is sent as a download
+ * (`application/octet-stream`) and, with nosniff, never runs.
  */
 export function playerContentType(file: string): string {
-  const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase();
-  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
+  const kind = fileKind(file);
+  return 'contentType' in kind ? kind.contentType : 'application/octet-stream';
 }
 
-export type PlayerFile = { kind: 'text'; text: string; contentType: string } | { kind: 'file'; path: string; contentType: string };
+/**
+ * A stored file, typed by its first bytes as well as its name: a file whose
+ * bytes do not match its name (or of a type the player never shows) is
+ * served as a download, never inline.
+ */
+function sniffedFile(full: string): PlayerFile {
+  const head = Buffer.alloc(SNIFF_BYTES);
+  const fd = fs.openSync(full, 'r');
+  let length: number;
+  try {
+    length = fs.readSync(fd, head, 0, SNIFF_BYTES, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const { contentType, download } = servedType(full, head.subarray(0, length));
+  return { kind: 'file', path: full, contentType, download };
+}
+
+export type PlayerFile =
+  | { kind: 'text'; text: string; contentType: string }
+  /** `download`: sent as an attachment (`Content-Disposition`), never shown inline. */
+  | { kind: 'file'; path: string; contentType: string; download: boolean };
 
 /** A relative path inside the grant: decoded, no empty, `.` or `..` segments, no backslashes. */
 function cleanPath(rel: string): string[] | null {
@@ -127,16 +118,16 @@ export function resolvePlayerFile(db: Db, dataDir: string, contentId: number, re
     if (inner.length === 0) return null;
     const full = insideFolderOrNull(root, inner.join('/'));
     if (!full || !fs.existsSync(full) || !fs.statSync(full).isFile()) return null;
-    return { kind: 'file', path: full, contentType: playerContentType(full) };
+    return sniffedFile(full);
   };
   if (parts.length === 1 && parts[0] === 'h5p.json') {
     const text = stmt(db, 'SELECT h5p_json FROM h5p_content WHERE id = ?').pluck().get(contentId) as string | undefined;
-    return text === undefined ? null : { kind: 'text', text, contentType: CONTENT_TYPES.json! };
+    return text === undefined ? null : { kind: 'text', text, contentType: JSON_TYPE };
   }
   if (parts[0] === 'content') {
     if (parts.length === 2 && parts[1] === 'content.json') {
       const text = stmt(db, 'SELECT content_json FROM h5p_content WHERE id = ?').pluck().get(contentId) as string | undefined;
-      return text === undefined ? null : { kind: 'text', text, contentType: CONTENT_TYPES.json! };
+      return text === undefined ? null : { kind: 'text', text, contentType: JSON_TYPE };
     }
     if (stmt(db, 'SELECT 1 FROM h5p_content WHERE id = ?').get(contentId) === undefined) return null;
     return onDisk(path.join(paths.content, String(contentId)), parts.slice(1));
@@ -154,6 +145,13 @@ export function resolvePlayerFile(db: Db, dataDir: string, contentId: number, re
     return folder ? onDisk(path.join(paths.libraries, folder), parts.slice(2)) : null;
   }
   return null;
+}
+
+/** The headers of a stored file: its sniffed type, and a download (never shown inline) when it is not what its name says. */
+export function fileHeaders(file: { contentType: string; download: boolean }, cacheControl: string): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': file.contentType, 'Cache-Control': cacheControl };
+  if (file.download) headers['Content-Disposition'] = 'attachment';
+  return headers;
 }
 
 function insideFolderOrNull(root: string, rel: string): string | null {
@@ -179,7 +177,7 @@ export function resolvePlayerAsset(rel: string): PlayerFile | null {
   if (!parts || !['main.bundle.js', 'frame.bundle.js', 'styles', 'fonts', 'images'].includes(parts[0]!)) return null;
   const full = insideFolderOrNull(playerDistDir(), parts.join('/'));
   if (!full || !fs.existsSync(full) || !fs.statSync(full).isFile()) return null;
-  return { kind: 'file', path: full, contentType: playerContentType(full) };
+  return sniffedFile(full);
 }
 
 

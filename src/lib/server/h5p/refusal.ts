@@ -25,6 +25,8 @@ export const H5P_REFUSALS = [
   // What the files are
   'h5p.extensionNotAllowed',
   'h5p.svgRefused',
+  'h5p.textEncoding',
+  'h5p.fileTypeMismatch',
   // The H5P structure
   'h5p.h5pJsonMissing',
   'h5p.h5pJsonNotJson',

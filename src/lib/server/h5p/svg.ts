@@ -8,6 +8,8 @@
  * with embedded XHTML, a `<script>`, an `onload=` or an external `href` does not.
  */
 
+import { textEncodingProblem } from './file-types.ts';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Namespaces whose elements and attributes browsers ignore (drawing programs' metadata), besides SVG and XLink. */
@@ -228,12 +230,10 @@ function walk(text: string): void {
  * that is not allowed ("the element <script>", "the event handler onload=…").
  */
 export function svgProblem(bytes: Buffer): string | null {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return 'text that is not UTF-8';
-  }
+  // First that a browser decodes the bytes as we do (no other encoding declared or marked): else what is checked below is not what it runs.
+  const encoding = textEncodingProblem(bytes, true);
+  if (encoding) return encoding;
+  const text = new TextDecoder('utf-8').decode(bytes);
   try {
     walk(text);
     return null;

@@ -2,6 +2,7 @@ import type yauzl from 'yauzl';
 import { checkLibraries, libraryLabel, parseJson, resolveDependencies, type PackageLibrary } from './libraries.ts';
 import { refuse, type H5pRefusal } from './refusal.ts';
 import { CONTENT_EXTENSIONS, firstIssue, h5pJsonSchema, LIBRARY_EXTENSIONS, LIBRARY_FOLDER, type H5pJson } from './schema.ts';
+import { extensionOf, fileContentProblem } from './file-types.ts';
 import { svgProblem } from './svg.ts';
 import { DEFAULT_H5P_LIMITS, inflateEntry, listZip, type H5pLimits, type ZipEntryInfo } from './zip.ts';
 
@@ -9,8 +10,10 @@ import { DEFAULT_H5P_LIMITS, inflateEntry, listZip, type H5pLimits, type ZipEntr
  * Validation of an uploaded .h5p package, before anything is stored. The
  * order is fixed: the archive (zip.ts: names, links, sizes), the file types,
  * the library folder names, then — inflating within the limits — h5p.json,
- * content/content.json, every library.json, the dependencies, and the SVG
- * pictures. The first problem refuses the package with its code.
+ * content/content.json, every library.json, the dependencies, then every
+ * file's bytes (text must be plain UTF-8, pictures, fonts and media what their
+ * extension says: file-types.ts) and the SVG pictures. The first problem
+ * refuses the package with its code.
  */
 
 export { DEFAULT_H5P_LIMITS, type H5pLimits } from './zip.ts';
@@ -39,12 +42,6 @@ export type H5pValidation = { ok: true; package: ValidatedPackage } | H5pRefusal
 
 /** H5P ignores files and folders whose name starts with `.` or `_` (`.DS_Store`, `__MACOSX/`): so do we, and they are never stored. */
 const isIgnored = (name: string) => name.split('/').some((s) => s.startsWith('.') || s.startsWith('_'));
-
-function extensionOf(name: string): string {
-  const base = name.slice(name.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-}
 
 /** Where a file belongs: the package root, the content folder, or a library folder. */
 function placeOf(name: string): { kind: 'root' } | { kind: 'content'; path: string } | { kind: 'library'; folder: string; path: string } {
@@ -124,6 +121,9 @@ function checkStructure(files: Map<string, Buffer>, unpackedBytes: number): H5pV
   if (!resolved.ok) return resolved;
 
   for (const [name, data] of files) {
+    // What the browser will be served must be what its name says, decoded as we decode it (file-types.ts).
+    const content = fileContentProblem(name, data);
+    if (content) return refuse(content.code === 'encoding' ? 'h5p.textEncoding' : 'h5p.fileTypeMismatch', `${name}: ${content.reason}`);
     if (extensionOf(name) !== 'svg') continue;
     const problem = svgProblem(data);
     if (problem) return refuse('h5p.svgRefused', `${name}: ${problem}`);

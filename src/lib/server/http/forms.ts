@@ -9,6 +9,13 @@ export type FormResult<T> =
   | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 /**
+ * The longest value shown again in a refused form. Bodies are small anyway
+ * (http/body-limits.ts), but upload forms may be large: a page never echoes
+ * megabytes back.
+ */
+export const MAX_ECHO_CHARS = 20_000;
+
+/**
  * Reads a urlencoded or multipart form and validates it with `schema`. On
  * failure it returns the first message per field and the submitted values,
  * so the form can be shown again with nothing the person typed lost.
@@ -24,6 +31,7 @@ export async function parseForm<S extends z.ZodType>(request: Request, schema: S
   for (const [key, value] of form.entries()) if (typeof value === 'string') values[key] = value;
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data, values };
+  for (const key of Object.keys(values)) values[key] = values[key]!.slice(0, MAX_ECHO_CHARS);
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path.length ? String(issue.path[0]) : '_form';

@@ -1,7 +1,9 @@
 /**
  * Reads a JSON request body of at most `maxBytes` (counted as it arrives, not
  * trusted from Content-Length), so an oversized body is refused before it is
- * parsed.
+ * parsed. The rest of an oversized body is read and dropped, not left in the
+ * connection: the HTTP server's route limit (http/body-limits.ts) bounds it,
+ * and the 413 then reaches the client on a connection still usable.
  */
 export async function readJsonBody(
   request: Request,
@@ -15,15 +17,12 @@ export async function readJsonBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => ({ done: true as const, value: undefined }));
     if (done) break;
     size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return { ok: false, status: 413, error: 'validation.tooLarge' };
-    }
-    chunks.push(value);
+    if (size <= maxBytes) chunks.push(value);
   }
+  if (size > maxBytes) return { ok: false, status: 413, error: 'validation.tooLarge' };
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch {

@@ -32,9 +32,16 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /**
  * The Content-Security-Policy of everything under /h5p/ (the sandboxed H5P
- * player): our origin only; H5P libraries need inline styles and eval.
+ * player): our origin only; H5P libraries need inline styles and eval. Its
+ * `sandbox` directive gives every document served there an opaque origin,
+ * also when it is opened directly in a tab rather than in the lesson page's
+ * sandboxed frame: a package's script (say in an SVG picture) then has no
+ * cookies, no storage and no same-origin access to the app, and never runs
+ * as the person who opened it.
  */
 export const PLAYER_CSP = [
+  // Scripts only, as the lesson page's <iframe sandbox="allow-scripts">: no same origin, forms, pop-ups, top navigation.
+  'sandbox allow-scripts',
   "default-src 'none'",
   // H5P libraries (e.g. EmbeddedJS) compile templates with eval; the frame is sandboxed, so this cannot reach the learner.
   "script-src 'self' 'unsafe-eval'",

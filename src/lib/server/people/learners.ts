@@ -5,6 +5,7 @@ import { can, facilitiesFor } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor, replaceSecret } from './users.ts';
 import type { EducationLevel, LatvianLevel, LearnerStatus, Locale } from '../../shared/domain.ts';
+import { normalizePersonName, PERSON_NAME_MAX, personNameProblem } from '../../shared/person-name.ts';
 
 /** A learner (inmate) as staff see them. Identified by inmate number, never a personal code. */
 export interface Learner {
@@ -80,7 +81,38 @@ export interface LearnerInput {
   preferredLocale: Locale;
 }
 
-export type LearnerError = 'auth.forbidden' | 'learner.notFound' | 'learner.inmateNumberTaken';
+/** An admission: the record, the inmate number, and no status but "in custody" (a release is its own step). */
+export type AdmissionInput = Omit<LearnerInput, 'status'> & { inmateNumber: string; status?: LearnerStatus };
+
+export type LearnerError =
+  | 'auth.forbidden'
+  | 'learner.notFound'
+  | 'learner.inmateNumberTaken'
+  | 'learner.admissionInCustody'
+  | 'validation.personName'
+  | 'validation.required'
+  | 'validation.tooLong'
+  | 'lifecycle.useTransfer'
+  | 'lifecycle.useRelease';
+/** A refusal; `field` names the form field it belongs to, when it belongs to one. */
+export type LearnerFailure = { ok: false; code: LearnerError; field?: 'surname' | 'givenNames' | 'status' | 'facilityId' | 'inmateNumber' };
+
+/**
+ * The names as stored (trimmed, NFC), or why not: the one rule for person
+ * names (shared/person-name.ts), whatever called the domain.
+ */
+function checkNames<T extends { surname: string; givenNames: string }>(input: T): { ok: true; input: T } | LearnerFailure {
+  const surname = normalizePersonName(input.surname);
+  const givenNames = normalizePersonName(input.givenNames);
+  for (const [field, value, max] of [
+    ['surname', surname, PERSON_NAME_MAX.surname],
+    ['givenNames', givenNames, PERSON_NAME_MAX.givenNames],
+  ] as const) {
+    const problem = personNameProblem(value, max);
+    if (problem) return { ok: false, code: problem === 'invalid' ? 'validation.personName' : `validation.${problem}`, field };
+  }
+  return { ok: true, input: { ...input, surname, givenNames } };
+}
 
 function visibleTo(actor: SessionUser, facilityId: number): boolean {
   return can(actor, 'learners:view', { facilityId });
@@ -166,11 +198,13 @@ export function listLearners(db: Db, actor: SessionUser, filter: LearnerFilter =
 export function insertLearner(
   db: Db,
   actor: AuditActor,
-  input: LearnerInput & { inmateNumber: string },
+  input: AdmissionInput,
   secretHash: string,
   options: { reason?: string; details?: Record<string, unknown> } = {},
   now = new Date(),
 ): number {
+  // An admission is into custody; anything else is a caller's bug (createLearner refuses it as a value).
+  if (input.status !== undefined && input.status !== 'in_custody') throw new Error(`insertLearner: an admission is in custody, not ${input.status}`);
   const at = now.toISOString();
   const userId = Number(
     stmt(
@@ -194,7 +228,7 @@ export function insertLearner(
       input.educationLevel,
       input.latvianLevel,
       input.expectedReleaseDate,
-      input.status,
+      'in_custody',
       at,
       at,
     ).lastInsertRowid,
@@ -218,19 +252,27 @@ export function insertLearner(
   return id;
 }
 
-/** Admits a learner with a new PIN, returned once for staff to hand over. */
+/**
+ * Admits a learner with a new PIN, returned once for staff to hand over. A
+ * new learner is always in custody: any other status is refused (a release
+ * is recorded afterwards, with its date, by releaseLearner).
+ */
 export async function createLearner(
   db: Db,
   actor: SessionUser,
-  input: LearnerInput & { inmateNumber: string },
+  admission: AdmissionInput,
   pin = generatePin(),
-): Promise<{ ok: true; learner: Learner; pin: string } | { ok: false; code: LearnerError }> {
-  if (!can(actor, 'learners:edit', { facilityId: input.facilityId })) return { ok: false, code: 'auth.forbidden' };
+): Promise<{ ok: true; learner: Learner; pin: string } | LearnerFailure> {
+  if (!can(actor, 'learners:edit', { facilityId: admission.facilityId })) return { ok: false, code: 'auth.forbidden' };
+  if (admission.status !== undefined && admission.status !== 'in_custody') return { ok: false, code: 'learner.admissionInCustody' };
+  const named = checkNames(admission);
+  if (!named.ok) return named;
+  const input = { ...named.input, status: 'in_custody' as const };
   const hash = await hashSecret(pin);
   return db
     .transaction(() => {
       if (stmt(db, 'SELECT 1 FROM learner WHERE inmate_number = ?').get(input.inmateNumber)) {
-        return { ok: false as const, code: 'learner.inmateNumberTaken' as const };
+        return { ok: false as const, code: 'learner.inmateNumberTaken' as const, field: 'inmateNumber' as const };
       }
       const id = insertLearner(db, auditActor(actor), input, hash);
       return { ok: true as const, learner: learnerById(db, id)!, pin };
@@ -239,22 +281,27 @@ export async function createLearner(
 }
 
 /**
- * Changes a learner's record. The actor needs the right in the learner's
- * current facility and, when moving them, in the new one too.
+ * Changes a learner's record (the actor needs the right in the learner's
+ * facility). The facility and the status are not changed here: a transfer
+ * and a release are their own steps (lifecycle.ts), which close programmes,
+ * end access and are recorded among the learner's moves.
  */
 export function updateLearner(
   db: Db,
   actor: SessionUser,
   id: number,
-  input: LearnerInput,
-): { ok: true; learner: Learner } | { ok: false; code: LearnerError } {
+  changes: LearnerInput,
+): { ok: true; learner: Learner } | LearnerFailure {
   return db
-    .transaction(() => {
+    .transaction((): { ok: true; learner: Learner } | LearnerFailure => {
       const before = getLearner(db, actor, id);
-      if (!before) return { ok: false as const, code: 'learner.notFound' as const };
-      if (!can(actor, 'learners:edit', { facilityId: before.facilityId }) || !can(actor, 'learners:edit', { facilityId: input.facilityId })) {
-        return { ok: false as const, code: 'auth.forbidden' as const };
-      }
+      if (!before) return { ok: false, code: 'learner.notFound' };
+      if (!can(actor, 'learners:edit', { facilityId: before.facilityId })) return { ok: false, code: 'auth.forbidden' };
+      if (changes.facilityId !== before.facilityId) return { ok: false, code: 'lifecycle.useTransfer', field: 'facilityId' };
+      if (changes.status !== before.status) return { ok: false, code: 'lifecycle.useRelease', field: 'status' };
+      const named = checkNames(changes);
+      if (!named.ok) return named;
+      const input = named.input;
       const now = new Date().toISOString();
       stmt(
         db,
@@ -291,7 +338,7 @@ export function updateLearner(
         facilityId: input.facilityId,
         details: { inmateNumber: before.inmateNumber, changed },
       });
-      return { ok: true as const, learner: learnerById(db, id)! };
+      return { ok: true, learner: learnerById(db, id)! };
     })
     .immediate();
 }

@@ -40,9 +40,10 @@ const actorAudit = (a: LifecycleActor) => (a.kind === 'staff' ? auditActor(a.use
 
 /**
  * Moves a learner in custody to another facility. Staff need `learners:edit`
- * at the old facility (transfers are recorded by the sending prison) or at
- * the new one (the register of the receiving prison). Runs in the caller's
- * transaction when there is one.
+ * at the learner's CURRENT facility: the sending prison records a transfer
+ * (the receiving one cannot pull another prison's learner in; the nightly
+ * register sync runs as the system and may move anyone). Runs in the
+ * caller's transaction when there is one.
  */
 export function transferLearner(
   db: Db,
@@ -55,13 +56,7 @@ export function transferLearner(
   return db.transaction((): LifecycleResult => {
     const learner = learnerRow(db, learnerId);
     if (!learner) return { ok: false, code: 'learner.notFound' };
-    if (
-      actor.kind === 'staff' &&
-      !can(actor.user, 'learners:edit', { facilityId: learner.facility_id }) &&
-      !can(actor.user, 'learners:edit', { facilityId: toFacilityId })
-    ) {
-      return { ok: false, code: 'auth.forbidden' };
-    }
+    if (actor.kind === 'staff' && !can(actor.user, 'learners:edit', { facilityId: learner.facility_id })) return { ok: false, code: 'auth.forbidden' };
     if (learner.status !== 'in_custody') return { ok: false, code: 'lifecycle.notInCustody' };
     if (learner.facility_id === toFacilityId) return { ok: false, code: 'lifecycle.sameFacility' };
     if (!stmt(db, 'SELECT 1 FROM facility WHERE id = ?').get(toFacilityId)) return { ok: false, code: 'lifecycle.facilityNotFound' };
@@ -70,6 +65,10 @@ export function transferLearner(
     const closed = closePlacementsOfLearner(db, learnerId, 'transferred', { actorId: actorId(actor), reason: options.reason ?? null, facilityId: learner.facility_id }, now);
     // What was done of each programme left unfinished goes on a statement of achievement (issued by the programme's provider).
     awardStatements(db, learnerId, leaving, now);
+    // Courses taken outside any programme go with the learner (recorded, so the move says what continues).
+    const keptCourses = stmt(db, "SELECT course_id FROM enrolment WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled') ORDER BY course_id")
+      .pluck()
+      .all(learnerId) as string[];
     stmt(db, 'UPDATE user SET facility_id = ?, updated_at = ? WHERE id = ?').run(toFacilityId, at, learner.user_id);
     stmt(db, 'UPDATE learner SET updated_at = ? WHERE id = ?').run(at, learnerId);
     stmt(
@@ -84,7 +83,7 @@ export function transferLearner(
         targetType: 'learner',
         targetId: learnerId,
         facilityId: toFacilityId,
-        details: { inmateNumber: learner.inmate_number, from: learner.facility_id, to: toFacilityId, closedPlacements: closed, reason: options.reason ?? null },
+        details: { inmateNumber: learner.inmate_number, from: learner.facility_id, to: toFacilityId, closedPlacements: closed, keptCourses, reason: options.reason ?? null },
       },
       now,
     );

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { EDUCATION_LEVELS, LATVIAN_LEVELS, LOCALES, type EducationLevel, type LatvianLevel, type Locale } from '../../shared/domain.ts';
-import type { MessageKey } from '../../i18n/index.ts';
+import { isMessageKey, type MessageKey } from '../../i18n/index.ts';
+import { PERSON_NAME_MAX, personNameSchema } from '../../shared/person-name.ts';
 
 /**
  * The prison register's roster file: CSV, UTF-8 (with or without a byte
@@ -44,14 +45,9 @@ function isDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }
 
-const TEXT_MAX = { surname: 80, given_names: 120 } as const;
-/** A name as written, without line breaks or other control characters. */
-const name = (max: number) =>
-  z
-    .string()
-    .min(1, { error: 'roster.error.required' })
-    .max(max, { error: 'roster.error.tooLong' })
-    .regex(/^[^\p{Cc}]*$/u, { error: 'roster.error.invalid' });
+const TEXT_MAX = { surname: PERSON_NAME_MAX.surname, given_names: PERSON_NAME_MAX.givenNames } as const;
+/** A name: the one rule for person names (shared/person-name.ts), the same as the admission and edit forms. */
+const name = (max: number) => personNameSchema(max, { required: 'roster.error.required', tooLong: 'roster.error.tooLong', invalid: 'validation.personName' });
 
 /** One row of the roster, checked. Values are trimmed; empty optional values become null. */
 export const rosterRowSchema = z.object({
@@ -61,9 +57,9 @@ export const rosterRowSchema = z.object({
     .toUpperCase()
     .min(1, { error: 'roster.error.required' })
     .regex(/^[A-Z0-9-]{3,20}$/, { error: 'roster.error.inmateNumber' }),
-  /** Surname, as in the register (Latvian and Cyrillic letters kept as written). */
+  /** Surname, as in the register: letters of any alphabet, spaces, hyphens, apostrophes, dots (shared/person-name.ts); stored in NFC. */
   surname: name(TEXT_MAX.surname),
-  /** Given names, as in the register. */
+  /** Given names, as in the register, by the same rule. */
   given_names: name(TEXT_MAX.given_names),
   /** Year of birth, 1920–2015; may be empty. */
   birth_year: z
@@ -220,7 +216,7 @@ function checkRow(row: number, values: string[], index: Record<RosterColumn, num
     const byField = new Map<RosterColumn, MessageKey>();
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as RosterColumn;
-      if (!byField.has(field)) byField.set(field, issue.message.startsWith('roster.') ? (issue.message as MessageKey) : 'roster.error.invalid');
+      if (!byField.has(field)) byField.set(field, isMessageKey(issue.message) ? issue.message : 'roster.error.invalid');
     }
     for (const field of ROSTER_COLUMNS) {
       const reason = byField.get(field);

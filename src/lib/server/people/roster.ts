@@ -96,17 +96,28 @@ function existingLearner(db: Db, inmateNumber: string): ExistingRow | null {
 
 const refuse = (line: RosterLine, errors: RosterProblem[]): Plan => ({ line, action: 'refused', changes: [], errors, facilityId: null, existing: null });
 
+/** The facilities whose rows the actor may import, and whose learners they may change or transfer away. */
+interface RosterScope {
+  rows: 'all' | number[];
+  learners: 'all' | number[];
+}
+
+const inScope = (scope: 'all' | number[], facilityId: number) => scope === 'all' || scope.includes(facilityId);
+
 /** Decides one row against the database and the actor's facilities; writes nothing. */
-function planLine(db: Db, scope: 'all' | number[], line: RosterLine): Plan {
+function planLine(db: Db, scope: RosterScope, line: RosterLine): Plan {
   const record = line.record;
   if (!record) return refuse(line, line.errors);
   const facility = getFacilityByCode(db, record.facilityCode);
   const code = { code: record.facilityCode };
   if (!facility) return refuse(line, [{ field: 'facility_code', reason: 'roster.error.unknownFacility', params: code }]);
   if (!facility.active) return refuse(line, [{ field: 'facility_code', reason: 'roster.error.facilityInactive', params: code }]);
-  if (scope !== 'all' && !scope.includes(facility.id)) return refuse(line, [{ field: 'facility_code', reason: 'roster.error.otherFacility', params: code }]);
+  if (!inScope(scope.rows, facility.id)) return refuse(line, [{ field: 'facility_code', reason: 'roster.error.otherFacility', params: code }]);
   const existing = existingLearner(db, record.inmateNumber);
   if (!existing) return { line, action: 'create', changes: [], errors: [], facilityId: facility.id, existing: null };
+  // Another prison's learner: only that prison (or the nightly sync, as the system) may change or transfer
+  // them. Checked first, so the row says nothing else about them (not their status, not what differs).
+  if (!inScope(scope.learners, existing.facility_id)) return refuse(line, [{ field: 'inmate_number', reason: 'roster.error.registeredElsewhere' }]);
   // The roster never brings a released person back into custody: that is a new admission staff decide on.
   if (existing.status === 'released') return refuse(line, [{ field: 'inmate_number', reason: 'roster.error.released' }]);
   if (existing.status !== 'in_custody') return refuse(line, [{ field: 'inmate_number', reason: 'roster.error.notInCustody' }]);
@@ -117,7 +128,10 @@ function planLine(db: Db, scope: 'all' | number[], line: RosterLine): Plan {
 }
 
 function planRoster(db: Db, actor: RosterActor, lines: RosterLine[]): Plan[] {
-  const scope = actor.kind === 'system' ? 'all' : facilitiesFor(actor.user, 'roster:import');
+  const scope: RosterScope =
+    actor.kind === 'system'
+      ? { rows: 'all', learners: 'all' }
+      : { rows: facilitiesFor(actor.user, 'roster:import'), learners: facilitiesFor(actor.user, 'learners:edit') };
   return lines.map((line) => planLine(db, scope, line));
 }
 

@@ -5,6 +5,24 @@ import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
 import { getCourse } from '../courses/catalog.ts';
 import { getCourseProgress } from '../learning/progress.ts';
+import {
+  assessProgramme,
+  canFinish,
+  consultationCutoff,
+  isOverridable,
+  lastConsultationOn,
+  loadPlacementContext,
+  OVERRIDE_REASON_MAX,
+  OVERRIDE_REASON_MIN,
+  seatsOffered,
+  type Block,
+  type LearnerForPlacement,
+  type OverridableBlock,
+} from './eligibility.ts';
+import { getProgrammeById, listOpenProgrammes } from './programmes.ts';
+
+// Kept importable from here, where they were first.
+export { canFinish, consultationCutoff, DEFAULT_CONSULTATION_MONTHS, lastConsultationOn, seatsOffered } from './eligibility.ts';
 
 /**
  * Placement: a learner's place in a programme. Staff enrol a learner (a seat
@@ -25,9 +43,6 @@ export const PLACEMENT_STATUSES = ['waitlisted', 'enrolled', 'completed', 'withd
 export type PlacementStatus = (typeof PLACEMENT_STATUSES)[number];
 export const OPEN_STATUSES: readonly PlacementStatus[] = ['waitlisted', 'enrolled'];
 
-/** How recent a career consultation must be for an enrolment (months), unless configured otherwise. */
-export const DEFAULT_CONSULTATION_MONTHS = 6;
-
 export interface Placement {
   id: number;
   learnerId: number;
@@ -45,6 +60,15 @@ export interface Placement {
   statusAt: string;
   reason: string | null;
   outcome: PlacementOutcome | null;
+  /** Blocking reasons the education staff set aside for this placement, and why; null: none. */
+  override: PlacementOverride | null;
+}
+
+/** Rules set aside by the education staff, with their written reason. */
+export interface PlacementOverride {
+  blocks: OverridableBlock[];
+  reason: string;
+  at: string;
 }
 
 /** What the learner had achieved when a placement ended. */
@@ -69,11 +93,14 @@ interface Row {
   status_at: string;
   reason: string | null;
   outcome_json: string | null;
+  override_json: string | null;
+  override_reason: string | null;
+  override_at: string | null;
 }
 
 const SELECT = `SELECT p.id, p.learner_id, l.surname || ', ' || l.given_names AS learner_name, l.inmate_number, l.expected_release_date,
     p.programme_id, g.title AS programme_title, g.facility_id, p.status, p.recommended, p.waitlisted_at, p.offered_at, p.enrolled_at,
-    p.status_at, p.reason, p.outcome_json
+    p.status_at, p.reason, p.outcome_json, p.override_json, p.override_reason, p.override_at
   FROM placement p JOIN learner l ON l.id = p.learner_id JOIN programme g ON g.id = p.programme_id`;
 
 const toPlacement = (r: Row): Placement => ({
@@ -93,6 +120,7 @@ const toPlacement = (r: Row): Placement => ({
   statusAt: r.status_at,
   reason: r.reason,
   outcome: r.outcome_json ? (JSON.parse(r.outcome_json) as PlacementOutcome) : null,
+  override: r.override_json ? { blocks: JSON.parse(r.override_json) as OverridableBlock[], reason: r.override_reason ?? '', at: r.override_at ?? '' } : null,
 });
 
 export function getPlacement(db: Db, id: number): Placement | null {
@@ -103,13 +131,6 @@ export function getPlacement(db: Db, id: number): Placement | null {
 /** A learner's placements, newest first. */
 export function listPlacementsOfLearner(db: Db, learnerId: number): Placement[] {
   return (stmt(db, `${SELECT} WHERE p.learner_id = ? ORDER BY p.id DESC`).all(learnerId) as Row[]).map(toPlacement);
-}
-
-/** Seats on offer to waiting learners other than `learnerId` (held for them until staff confirm). */
-export function seatsOffered(db: Db, programmeId: number, learnerId: number | null = null): number {
-  return stmt(db, "SELECT count(*) FROM placement WHERE programme_id = ? AND status = 'waitlisted' AND offered_at IS NOT NULL AND learner_id IS NOT ?")
-    .pluck()
-    .get(programmeId, learnerId) as number;
 }
 
 /** Enrolled learners of a programme, by name. */
@@ -133,11 +154,6 @@ function programmeFacts(db: Db, programmeId: number) {
   return stmt(db, 'SELECT id, facility_id, seats, ends_on, continues_after_release, status FROM programme WHERE id = ?').get(programmeId) as
     | { id: number; facility_id: number; seats: number; ends_on: string; continues_after_release: number; status: string }
     | undefined;
-}
-
-/** Can the learner finish the programme before their expected release (or continue it outside)? */
-export function canFinish(endsOn: string, expectedRelease: string | null, continuesAfterRelease: boolean): boolean {
-  return continuesAfterRelease || expectedRelease === null || endsOn <= expectedRelease;
 }
 
 /** The waiting list in priority order (see the module comment). */
@@ -255,9 +271,12 @@ function endPlacement(
 }
 
 /**
- * Closes every open placement of a learner (a transfer or a release) and
- * their other open course enrolments; progress stays. Returns how many
- * placements were closed. Call inside a transaction.
+ * Closes every open placement of a learner (a transfer or a release) with
+ * what was achieved (the statement of achievement lists it); progress stays.
+ * A release also closes the courses taken outside any programme (intranet
+ * access ends); a transfer keeps them open, since they are not tied to the
+ * old prison: the learner goes on studying them at the new one. Returns how
+ * many placements were closed. Call inside a transaction.
  */
 export function closePlacementsOfLearner(
   db: Db,
@@ -270,7 +289,12 @@ export function closePlacementsOfLearner(
     learnerId,
   ) as Array<{ id: number; learner_id: number; programme_id: number; status: PlacementStatus }>;
   for (const p of open) endPlacement(db, p, to, who.reason, who.actorId, now);
-  stmt(db, "UPDATE enrolment SET status = ?, status_at = ? WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled')").run(to, now.toISOString(), learnerId);
+  const programmeCoursesOnly = to === 'transferred' ? 'AND placement_id IS NOT NULL' : '';
+  stmt(db, `UPDATE enrolment SET status = ?, status_at = ? WHERE learner_id = ? AND status IN ('waitlisted', 'enrolled') ${programmeCoursesOnly}`).run(
+    to,
+    now.toISOString(),
+    learnerId,
+  );
   return open.length;
 }
 
@@ -281,38 +305,33 @@ export type PlacementError =
   | 'placement.programmeClosed'
   | 'placement.notInCustody'
   | 'placement.otherFacility'
-  | 'placement.noConsultation'
-  | 'placement.full'
-  | 'placement.already'
   | 'placement.notOpen'
-  | 'placement.reasonRequired';
-export type PlacementResult = { ok: true; placement: Placement } | { ok: false; code: PlacementError };
+  | 'placement.reasonRequired'
+  | 'placement.overrideReasonRequired'
+  | Block;
+export type PlacementResult =
+  | { ok: true; placement: Placement }
+  | {
+      ok: false;
+      code: PlacementError;
+      /** Every reason that blocks this placement (the ranked list's codes); `code` is the first that must be dealt with. */
+      blocks?: Block[];
+    };
 
 interface LearnerFacts {
   id: number;
   facility_id: number;
   status: string;
+  education_level: LearnerForPlacement['educationLevel'];
+  latvian_level: LearnerForPlacement['latvianLevel'];
   expected_release_date: string | null;
 }
 
 function learnerFacts(db: Db, learnerId: number): LearnerFacts | undefined {
-  return stmt(db, 'SELECT l.id, u.facility_id, l.status, l.expected_release_date FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?').get(learnerId) as
-    | LearnerFacts
-    | undefined;
-}
-
-/** The date of the learner's latest career consultation, or null. */
-export function lastConsultationOn(db: Db, learnerId: number): string | null {
-  return (stmt(db, "SELECT max(held_on) FROM consultation WHERE learner_id = ? AND kind = 'career'").pluck().get(learnerId) as string | null) ?? null;
-}
-
-/** The first day a consultation still counts for an enrolment made `now`. */
-export function consultationCutoff(now: Date, months = DEFAULT_CONSULTATION_MONTHS): string {
-  const y = now.getUTCFullYear();
-  const m = now.getUTCMonth() - months;
-  // The same day `months` earlier, or the last day of that month when it is shorter (31 August → 28 February).
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(now.getUTCDate(), lastDay))).toISOString().slice(0, 10);
+  return stmt(
+    db,
+    'SELECT l.id, u.facility_id, l.status, l.education_level, l.latvian_level, l.expected_release_date FROM learner l JOIN user u ON u.id = l.user_id WHERE l.id = ?',
+  ).get(learnerId) as LearnerFacts | undefined;
 }
 
 /** Does the learner's latest consultation recommend a direction this programme serves? */
@@ -329,13 +348,29 @@ export interface PlaceOptions {
   now?: Date;
   /** How recent the consultation must be (months). */
   consultationMonths?: number;
+  /**
+   * The education staff set aside the overridable blocking reasons (see
+   * eligibility.ts) for this learner, with a written reason of at least
+   * OVERRIDE_REASON_MIN characters (kept up to OVERRIDE_REASON_MAX). Reasons
+   * that cannot be overridden still refuse.
+   */
+  override?: { reason: string } | undefined;
+}
+
+/** The blocking reasons already set aside on an open placement (a waiting learner confirmed later keeps them). */
+function overriddenBefore(json: string | null): OverridableBlock[] {
+  return json ? (JSON.parse(json) as OverridableBlock[]) : [];
 }
 
 /**
  * Enrols a learner in a programme ('enrol') or puts them on its waiting list
- * ('waitlist'). Enrolment needs a career consultation within the configured
- * months and a free seat (a seat offered to this learner counts as theirs);
- * both are checked inside the write transaction.
+ * ('waitlist'). Every reason the ranked list shows against the programme is
+ * checked here too, inside the write transaction (eligibility.ts: one
+ * function for both): a career consultation within the configured months and
+ * a free seat for an enrolment (a seat offered to this learner counts as
+ * theirs), the entry requirements, the time left before release and timetable
+ * clashes for both. The last group may be overridden (`options.override`),
+ * which is recorded on the placement and audited with the reasons set aside.
  */
 export function placeLearner(
   db: Db,
@@ -346,24 +381,47 @@ export function placeLearner(
   options: PlaceOptions = {},
 ): PlacementResult {
   const now = options.now ?? new Date();
+  const today = now.toISOString().slice(0, 10);
   return db
     .transaction((): PlacementResult => {
       const learner = learnerFacts(db, learnerId);
-      const programme = programmeFacts(db, programmeId);
+      const programme = getProgrammeById(db, programmeId);
       if (!learner) return { ok: false, code: 'placement.learnerNotFound' };
       if (!programme) return { ok: false, code: 'placement.notFound' };
-      if (!can(actor, 'placement:manage', { facilityId: programme.facility_id })) return { ok: false, code: 'auth.forbidden' };
+      if (!can(actor, 'placement:manage', { facilityId: programme.facilityId })) return { ok: false, code: 'auth.forbidden' };
       if (!can(actor, 'placement:manage', { facilityId: learner.facility_id })) return { ok: false, code: 'placement.learnerNotFound' };
       if (learner.status !== 'in_custody') return { ok: false, code: 'placement.notInCustody' };
-      if (learner.facility_id !== programme.facility_id) return { ok: false, code: 'placement.otherFacility' };
-      if (programme.status !== 'open') return { ok: false, code: 'placement.programmeClosed' };
-      const existing = stmt(db, "SELECT id, status, offered_at FROM placement WHERE learner_id = ? AND programme_id = ? AND status IN ('waitlisted', 'enrolled')").get(
-        learnerId,
-        programmeId,
-      ) as { id: number; status: PlacementStatus; offered_at: string | null } | undefined;
-      if (existing && (existing.status === 'enrolled' || mode === 'waitlist')) return { ok: false, code: 'placement.already' };
+      if (learner.facility_id !== programme.facilityId) return { ok: false, code: 'placement.otherFacility' };
+      // An ended programme is no longer on the ranked list: it is closed for placement too.
+      if (programme.status !== 'open' || programme.endsOn < today) return { ok: false, code: 'placement.programmeClosed' };
+
+      const forPlacement: LearnerForPlacement = {
+        id: learner.id,
+        facilityId: learner.facility_id,
+        educationLevel: learner.education_level,
+        latvianLevel: learner.latvian_level,
+        expectedReleaseDate: learner.expected_release_date,
+      };
+      const ctx = loadPlacementContext(db, forPlacement, listOpenProgrammes(db, learner.facility_id, today), now, options.consultationMonths);
+      const assessment = assessProgramme(db, ctx, programme);
+      const blocks = mode === 'enrol' ? assessment.enrolBlocks : assessment.waitBlocks;
+      const fixed = blocks.find((b) => !isOverridable(b));
+      if (fixed) return { ok: false, code: fixed, blocks };
+      const existing = stmt(
+        db,
+        "SELECT id, status, offered_at, override_json FROM placement WHERE learner_id = ? AND programme_id = ? AND status IN ('waitlisted', 'enrolled')",
+      ).get(learnerId, programmeId) as { id: number; status: PlacementStatus; offered_at: string | null; override_json: string | null } | undefined;
+      // Every remaining block is overridable (those set aside when the learner was put on the waiting list no longer count).
+      const before = overriddenBefore(existing?.override_json ?? null);
+      const toOverride = blocks as OverridableBlock[];
+      const why = options.override?.reason.trim().slice(0, OVERRIDE_REASON_MAX) ?? '';
+      if (toOverride.length && !options.override) return { ok: false, code: toOverride[0]!, blocks };
+      if (toOverride.length && why.length < OVERRIDE_REASON_MIN) return { ok: false, code: 'placement.overrideReasonRequired', blocks };
+      const override = toOverride.length ? { blocks: [...before, ...toOverride], reason: why } : null;
+
       const at = now.toISOString();
       const recommended = recommendedFor(db, learnerId, programmeId) ? 1 : 0;
+      const details = { programmeId, ...(override ? { override: { blocks: toOverride, reason: why } } : {}) };
       if (mode === 'waitlist') {
         const id = Number(
           stmt(
@@ -372,20 +430,18 @@ export function placeLearner(
              VALUES (?, ?, 'waitlisted', ?, ?, ?, ?, ?)`,
           ).run(learnerId, programmeId, recommended, at, at, actor.id, at).lastInsertRowid,
         );
-        recordEvent(db, id, null, 'waitlisted', null, actor.id, at);
-        audit(db, actor, 'placement.waitlist', learnerId, learner.facility_id, { programmeId, placementId: id }, now);
+        if (override) recordOverride(db, id, override, actor.id, at);
+        recordEvent(db, id, null, 'waitlisted', override?.reason ?? null, actor.id, at);
+        audit(db, actor, 'placement.waitlist', learnerId, learner.facility_id, { ...details, placementId: id }, now);
         offerNextSeat(db, programmeId, now);
         return { ok: true, placement: getPlacement(db, id)! };
       }
-      const last = lastConsultationOn(db, learnerId);
-      if (!last || last < consultationCutoff(now, options.consultationMonths)) return { ok: false, code: 'placement.noConsultation' };
-      // Seats: the enrolled, plus seats on offer to others on the waiting list.
-      if (seatsTaken(db, programmeId) + seatsOffered(db, programmeId, learnerId) >= programme.seats) return { ok: false, code: 'placement.full' };
       let id: number;
       if (existing) {
         id = existing.id;
         stmt(db, "UPDATE placement SET status = 'enrolled', enrolled_at = ?, status_at = ?, offered_at = NULL, recommended = ? WHERE id = ?").run(at, at, recommended, id);
-        recordEvent(db, id, 'waitlisted', 'enrolled', null, actor.id, at);
+        if (override) recordOverride(db, id, override, actor.id, at);
+        recordEvent(db, id, 'waitlisted', 'enrolled', override?.reason ?? null, actor.id, at);
       } else {
         id = Number(
           stmt(
@@ -394,29 +450,44 @@ export function placeLearner(
              VALUES (?, ?, 'enrolled', ?, ?, ?, ?, ?)`,
           ).run(learnerId, programmeId, recommended, at, at, actor.id, at).lastInsertRowid,
         );
-        recordEvent(db, id, null, 'enrolled', null, actor.id, at);
+        if (override) recordOverride(db, id, override, actor.id, at);
+        recordEvent(db, id, null, 'enrolled', override?.reason ?? null, actor.id, at);
       }
-      // Study access: one course enrolment per course of the programme (an open one is kept).
-      for (const courseId of programmeCourseIds(db, programmeId)) {
-        const open = stmt(db, "SELECT id FROM enrolment WHERE learner_id = ? AND course_id = ? AND status IN ('waitlisted', 'enrolled')").pluck().get(learnerId, courseId) as
-          | number
-          | undefined;
-        if (open !== undefined) stmt(db, 'UPDATE enrolment SET placement_id = ? WHERE id = ?').run(id, open);
-        else {
-          stmt(db, "INSERT INTO enrolment (learner_id, course_id, status, enrolled_at, status_at, enrolled_by, placement_id) VALUES (?, ?, 'enrolled', ?, ?, ?, ?)").run(
-            learnerId,
-            courseId,
-            at,
-            at,
-            actor.id,
-            id,
-          );
-        }
-      }
-      audit(db, actor, 'placement.enrol', learnerId, learner.facility_id, { programmeId, placementId: id }, now);
+      openCourseEnrolments(db, actor, learnerId, programmeId, id, at);
+      audit(db, actor, 'placement.enrol', learnerId, learner.facility_id, { ...details, placementId: id }, now);
       return { ok: true, placement: getPlacement(db, id)! };
     })
     .immediate();
+}
+
+function recordOverride(db: Db, placementId: number, override: { blocks: OverridableBlock[]; reason: string }, actorId: number, at: string): void {
+  stmt(db, 'UPDATE placement SET override_json = ?, override_reason = ?, override_by = ?, override_at = ? WHERE id = ?').run(
+    JSON.stringify(override.blocks),
+    override.reason,
+    actorId,
+    at,
+    placementId,
+  );
+}
+
+/** Study access: one course enrolment per course of the programme (an open one is kept and joins the programme). */
+function openCourseEnrolments(db: Db, actor: SessionUser, learnerId: number, programmeId: number, placementId: number, at: string): void {
+  for (const courseId of programmeCourseIds(db, programmeId)) {
+    const open = stmt(db, "SELECT id FROM enrolment WHERE learner_id = ? AND course_id = ? AND status IN ('waitlisted', 'enrolled')").pluck().get(learnerId, courseId) as
+      | number
+      | undefined;
+    if (open !== undefined) stmt(db, 'UPDATE enrolment SET placement_id = ? WHERE id = ?').run(placementId, open);
+    else {
+      stmt(db, "INSERT INTO enrolment (learner_id, course_id, status, enrolled_at, status_at, enrolled_by, placement_id) VALUES (?, ?, 'enrolled', ?, ?, ?, ?)").run(
+        learnerId,
+        courseId,
+        at,
+        at,
+        actor.id,
+        placementId,
+      );
+    }
+  }
 }
 
 function audit(db: Db, actor: SessionUser, action: string, learnerId: number, facilityId: number, details: Record<string, unknown>, now: Date): void {

@@ -1,6 +1,6 @@
 import { isMessageKey, type MessageKey } from '../../i18n/index.ts';
 import type { FieldErrors } from '../http/forms.ts';
-import { programmeInputSchema, type Programme, type ProgrammeInput } from './programmes.ts';
+import { programmeInputSchema, type Programme, type ProgrammeInput, type ProgrammeResult } from './programmes.ts';
 
 /**
  * The programme form (src/components/staff/ProgrammeForm.astro) read into a
@@ -31,7 +31,8 @@ export interface ProgrammeFormValues {
   courseIds: string[];
   slots: Array<{ day: string; from: string; to: string }>;
   status: string;
-  provider: string;
+  /** The id of a provider from the register ('' for none). */
+  providerId: string;
   award: string;
   awardLevel: string;
   certificateApproval: boolean;
@@ -55,7 +56,7 @@ export function valuesOf(p: Programme): ProgrammeFormValues {
     courseIds: p.courseIds,
     slots: p.timetable.map((s) => ({ day: String(s.day), from: s.from, to: s.to })),
     status: p.status,
-    provider: p.provider ?? '',
+    providerId: p.providerId === null ? '' : String(p.providerId),
     award: p.award,
     awardLevel: p.awardLevel ?? '',
     certificateApproval: p.certificateApproval,
@@ -80,7 +81,7 @@ export function emptyValues(facilityId: number | null, language: string): Progra
     courseIds: [],
     slots: [],
     status: 'open',
-    provider: '',
+    providerId: '',
     award: 'module',
     awardLevel: '',
     certificateApproval: false,
@@ -112,7 +113,7 @@ export function readProgrammeForm(form: FormData): ProgrammeFormResult {
     courseIds: Array.from({ length: COURSE_ROWS }, (_, i) => text(form, `course${i}`)),
     slots: Array.from({ length: SLOT_ROWS }, (_, i) => ({ day: text(form, `slot${i}Day`), from: text(form, `slot${i}From`), to: text(form, `slot${i}To`) })),
     status: text(form, 'status') || 'open',
-    provider: text(form, 'provider'),
+    providerId: text(form, 'providerId'),
     award: text(form, 'award') || 'module',
     awardLevel: text(form, 'awardLevel'),
     certificateApproval: text(form, 'certificateApproval') === '1',
@@ -142,7 +143,7 @@ export function readProgrammeForm(form: FormData): ProgrammeFormResult {
     courseIds: values.courseIds.filter(Boolean),
     teacherIds: values.teacherIds.map(Number).filter((n) => Number.isInteger(n) && n > 0),
     status: values.status,
-    provider: values.provider,
+    providerId: /^\d{1,12}$/.test(values.providerId) && Number(values.providerId) > 0 ? Number(values.providerId) : values.providerId === '' ? null : Number.NaN,
     award: values.award,
     awardLevel: values.awardLevel,
     certificateApproval: values.certificateApproval,
@@ -161,4 +162,15 @@ export function readProgrammeForm(form: FormData): ProgrammeFormResult {
   }
   if (Object.keys(errors).length || !parsed.success) return { ok: false, errors, values };
   return { ok: true, input: parsed.data, values };
+}
+
+/** A programme the domain refused, shown next to its field: the message key, and the custody word for its placeholder. */
+export function programmeErrors(result: Exclude<ProgrammeResult, { ok: true }>): { errors: FieldErrors; word: string | undefined } {
+  if (result.code === 'certificate.custodyWord') return { errors: { [result.field]: result.code }, word: result.word };
+  const field: Partial<Record<string, string>> = {
+    'programme.seatsBelowEnrolled': 'seats',
+    'programme.unknownCourse': 'course0',
+    'provider.unknown': 'providerId',
+  };
+  return { errors: { [field[result.code] ?? '_form']: result.code === 'auth.forbidden' ? 'error.forbiddenBody' : result.code }, word: undefined };
 }

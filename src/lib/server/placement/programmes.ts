@@ -8,6 +8,7 @@ import { auditActor } from '../people/users.ts';
 import { EDUCATION_LEVELS, LATVIAN_LEVELS, LOCALES, type EducationLevel, type LatvianLevel, type Locale } from '../../shared/domain.ts';
 import { INTERESTS, parseInterests, type Interest } from './interests.ts';
 import { offerNextSeat, seatsTaken } from './placements.ts';
+import { checkCustody, type CustodyRefusal } from '../certificates/custody.ts';
 
 /**
  * Programmes: a course, or an ordered sequence of courses, offered at one
@@ -44,7 +45,9 @@ export interface Programme {
   status: 'open' | 'closed';
   courseIds: string[];
   teacherIds: number[];
-  /** The education provider that issues the programme's documents (never the prison); null: not named yet. */
+  /** The education provider (from the register) that issues the programme's documents; null: not named yet. */
+  providerId: number | null;
+  /** That provider's official (Latvian) name, as documents print it. */
   provider: string | null;
   /** What completing the whole programme earns besides module certificates. */
   award: ProgrammeAward;
@@ -81,7 +84,8 @@ export const programmeInputSchema = z
     courseIds: z.array(z.string()).min(1, { error: 'programme.courseRequired' }).max(10),
     teacherIds: z.array(z.number().int().positive()).max(20),
     status: z.enum(['open', 'closed']),
-    provider: z.string().trim().max(200, { error: 'validation.tooLong' }).nullable().transform((v) => v || null),
+    /** An education provider from the register (never free text); null: not named yet. */
+    providerId: z.number({ error: 'provider.unknown' }).int({ error: 'provider.unknown' }).positive({ error: 'provider.unknown' }).nullable(),
     award: z.enum(PROGRAMME_AWARDS),
     awardLevel: z.string().trim().max(40, { error: 'validation.tooLong' }).nullable().transform((v) => v || null),
     certificateApproval: z.boolean(),
@@ -106,6 +110,7 @@ interface Row {
   interests_json: string;
   timetable_json: string;
   status: 'open' | 'closed';
+  provider_id: number | null;
   provider: string | null;
   award: ProgrammeAward;
   award_level: string | null;
@@ -114,8 +119,8 @@ interface Row {
 
 const SELECT = `SELECT g.id, g.facility_id, f.name AS facility_name, g.title, g.description, g.starts_on, g.ends_on, g.seats, g.language,
   g.min_education, g.min_latvian, g.prerequisite_course_id, g.continues_after_release, g.interests_json, g.timetable_json, g.status,
-  g.provider, g.award, g.award_level, g.certificate_approval
-  FROM programme g JOIN facility f ON f.id = g.facility_id`;
+  g.provider_id, ep.name_lv AS provider, g.award, g.award_level, g.certificate_approval
+  FROM programme g JOIN facility f ON f.id = g.facility_id LEFT JOIN education_provider ep ON ep.id = g.provider_id`;
 
 function toProgramme(db: Db, r: Row): Programme {
   return {
@@ -139,6 +144,7 @@ function toProgramme(db: Db, r: Row): Programme {
     status: r.status,
     courseIds: stmt(db, 'SELECT course_id FROM programme_course WHERE programme_id = ? ORDER BY position').pluck().all(r.id) as string[],
     teacherIds: stmt(db, 'SELECT user_id FROM programme_teacher WHERE programme_id = ? ORDER BY user_id').pluck().all(r.id) as number[],
+    providerId: r.provider_id,
     provider: r.provider,
     award: r.award,
     awardLevel: r.award_level,
@@ -177,8 +183,24 @@ export function listOpenProgrammes(db: Db, facilityId: number, today: string): P
   return rows.map((r) => toProgramme(db, r));
 }
 
-export type ProgrammeError = 'auth.forbidden' | 'programme.notFound' | 'programme.unknownCourse' | 'programme.unknownTeacher' | 'programme.seatsBelowEnrolled';
-export type ProgrammeResult = { ok: true; programme: Programme } | { ok: false; code: ProgrammeError };
+export type ProgrammeError =
+  | 'auth.forbidden'
+  | 'programme.notFound'
+  | 'programme.unknownCourse'
+  | 'programme.unknownTeacher'
+  | 'programme.seatsBelowEnrolled'
+  /** Not an active provider of the register. */
+  | 'provider.unknown';
+export type ProgrammeResult = { ok: true; programme: Programme } | { ok: false; code: ProgrammeError } | CustodyRefusal;
+
+/**
+ * The provider must be an active one of the register; a programme may keep
+ * the provider it already names after that provider was deactivated.
+ */
+function checkProvider(db: Db, input: ProgrammeInput, keepId: number | null): ProgrammeError | null {
+  if (input.providerId === null || input.providerId === keepId) return null;
+  return stmt(db, 'SELECT 1 FROM education_provider WHERE id = ? AND active = 1').get(input.providerId) ? null : 'provider.unknown';
+}
 
 function checkReferences(db: Db, input: ProgrammeInput): ProgrammeError | null {
   const known = (id: string) => stmt(db, 'SELECT 1 FROM course WHERE id = ? AND archived_at IS NULL').get(id) !== undefined;
@@ -216,7 +238,7 @@ const columns = (input: ProgrammeInput) => ({
   interests: JSON.stringify(input.interests),
   timetable: JSON.stringify(input.timetable),
   status: input.status,
-  provider: input.provider,
+  providerId: input.providerId,
   award: input.award,
   awardLevel: input.awardLevel,
   approval: input.certificateApproval ? 1 : 0,
@@ -226,17 +248,20 @@ export function createProgramme(db: Db, actor: SessionUser, input: ProgrammeInpu
   if (!can(actor, 'programmes:manage', { facilityId: input.facilityId })) return { ok: false, code: 'auth.forbidden' };
   return db
     .transaction((): ProgrammeResult => {
-      const problem = checkReferences(db, input);
+      const problem = checkReferences(db, input) ?? checkProvider(db, input, null);
       if (problem) return { ok: false, code: problem };
+      // The programme's title is printed on its certificates and statements.
+      const custody = checkCustody(db, { title: input.title });
+      if (custody) return custody;
       const at = now.toISOString();
       const id = Number(
         stmt(
           db,
           `INSERT INTO programme (facility_id, title, description, starts_on, ends_on, seats, language, min_education, min_latvian,
-             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, provider, award, award_level,
+             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, provider_id, award, award_level,
              certificate_approval, created_by, created_at, updated_at)
            VALUES (@facility, @title, @description, @startsOn, @endsOn, @seats, @language, @minEducation, @minLatvian,
-             @prerequisite, @continues, @interests, @timetable, @status, @provider, @award, @awardLevel, @approval, @by, @at, @at)`,
+             @prerequisite, @continues, @interests, @timetable, @status, @providerId, @award, @awardLevel, @approval, @by, @at, @at)`,
         ).run({ ...columns(input), by: actor.id, at }).lastInsertRowid,
       );
       writeLinks(db, id, input);
@@ -252,15 +277,17 @@ export function updateProgramme(db: Db, actor: SessionUser, id: number, input: P
       const before = getProgramme(db, actor, id);
       if (!before) return { ok: false, code: 'programme.notFound' };
       if (!can(actor, 'programmes:manage', { facilityId: input.facilityId })) return { ok: false, code: 'auth.forbidden' };
-      const problem = checkReferences(db, input);
+      const problem = checkReferences(db, input) ?? checkProvider(db, input, before.providerId);
       if (problem) return { ok: false, code: problem };
+      const custody = checkCustody(db, { title: input.title });
+      if (custody) return custody;
       if (input.seats < before.seatsTaken) return { ok: false, code: 'programme.seatsBelowEnrolled' };
       stmt(
         db,
         `UPDATE programme SET facility_id = @facility, title = @title, description = @description, starts_on = @startsOn, ends_on = @endsOn,
            seats = @seats, language = @language, min_education = @minEducation, min_latvian = @minLatvian, prerequisite_course_id = @prerequisite,
            continues_after_release = @continues, interests_json = @interests, timetable_json = @timetable, status = @status,
-           provider = @provider, award = @award, award_level = @awardLevel, certificate_approval = @approval, updated_at = @at
+           provider_id = @providerId, award = @award, award_level = @awardLevel, certificate_approval = @approval, updated_at = @at
          WHERE id = @id`,
       ).run({ ...columns(input), at: now.toISOString(), id });
       writeLinks(db, id, input);

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../audit.ts';
 import { getCourse } from '../courses/catalog.ts';
 import { issueCertificate } from '../certificates/certificates.ts';
 import { rigaDate } from '../placement/consultations.ts';
+import { seedDemoProviders } from './demo-providers.ts';
 
 /**
  * The demo released person's documents: Raivis Celmiņš (former learner
@@ -16,6 +17,7 @@ export function seedDemoCertificates(db: Db, now = new Date()): number {
   if (learnerId === undefined || !course) return 0;
   if (stmt(db, 'SELECT 1 FROM certificate WHERE learner_id = ?').get(learnerId)) return 0;
   const completedAt = new Date(now.getTime() - 60 * 86_400_000);
+  const providerId = seedDemoProviders(db, now).get('Pieaugušo izglītības centrs “Valoda”')!;
   return db.transaction(() => {
     stmt(db, 'INSERT OR IGNORE INTO course_completion (learner_id, course_id, completed_at, evidence_json) VALUES (?, ?, ?, ?)').run(
       learnerId,
@@ -34,7 +36,7 @@ export function seedDemoCertificates(db: Db, now = new Date()): number {
         holderName: 'Raivis Celmiņš',
         title: course.title,
         hours: course.hours,
-        issuer: 'Pieaugušo izglītības centrs “Valoda”',
+        providerId,
         completedOn: rigaDate(completedAt),
       },
       new Date(completedAt.getTime() + 2 * 86_400_000),

@@ -3,6 +3,7 @@ import { appendAudit, SYSTEM_ACTOR } from '../audit.ts';
 import { getCourse } from '../courses/catalog.ts';
 import type { Interest } from '../placement/interests.ts';
 import type { Slot } from '../placement/programmes.ts';
+import { seedDemoProviders } from './demo-providers.ts';
 
 /**
  * Demo programmes over the demo courses, at Olaine and Iļģuciems, starting
@@ -20,7 +21,7 @@ interface DemoProgramme {
   minLatvian?: string;
   continuesAfterRelease?: boolean;
   teacher: string;
-  /** The school that issues the documents (a cooperation agreement; never the prison). */
+  /** The school that issues the documents (a cooperation agreement; never the prison): its Latvian name in the demo register. */
   provider: string;
   award?: 'module' | 'professional_development';
   awardLevel?: string;
@@ -94,6 +95,7 @@ const day = (today: Date, offset: number) => new Date(today.getTime() + offset *
 
 export function seedDemoProgrammes(db: Db, today = new Date()): number {
   let created = 0;
+  const providers = seedDemoProviders(db, today);
   db.transaction(() => {
     for (const p of PROGRAMMES) {
       const facilityId = stmt(db, 'SELECT id FROM facility WHERE code = ?').pluck().get(p.facility) as number | undefined;
@@ -104,7 +106,7 @@ export function seedDemoProgrammes(db: Db, today = new Date()): number {
         stmt(
           db,
           `INSERT INTO programme (facility_id, title, description, starts_on, ends_on, seats, language, min_education, min_latvian,
-             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, provider, award, award_level,
+             prerequisite_course_id, continues_after_release, interests_json, timetable_json, status, provider_id, award, award_level,
              certificate_approval, created_by, created_at, updated_at)
            VALUES (?, ?, '', ?, ?, ?, 'lv', NULL, ?, NULL, ?, ?, ?, 'open', ?, ?, ?, ?, NULL, ?, ?)`,
         ).run(
@@ -117,7 +119,7 @@ export function seedDemoProgrammes(db: Db, today = new Date()): number {
           p.continuesAfterRelease ? 1 : 0,
           JSON.stringify(p.interests),
           JSON.stringify(p.timetable),
-          p.provider,
+          providers.get(p.provider) ?? null,
           p.award ?? 'module',
           p.awardLevel ?? null,
           p.approval ? 1 : 0,

@@ -2,6 +2,10 @@ import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { openItem, recordHeartbeat } from '../../../lib/server/learning/study.ts';
 import { recordActivity } from '../../../lib/server/terminals/learner-status.ts';
+import { readJsonBody } from '../../../lib/server/http/json.ts';
+
+/** A heartbeat is a course id and an item number: a few dozen bytes. */
+const MAX_HEARTBEAT_BYTES = 1024;
 
 const heartbeatSchema = z.object({
   /** The course of the page the learner has open. */
@@ -14,7 +18,9 @@ const heartbeatSchema = z.object({
 export const POST: APIRoute = async ({ locals, request }) => {
   const { db, user, session, timeOnTask } = locals;
   if (!user || !session) return Response.json({ error: 'auth.signInRequired' }, { status: 401 });
-  const parsed = heartbeatSchema.safeParse(await request.json().catch(() => null));
+  const body = await readJsonBody(request, MAX_HEARTBEAT_BYTES);
+  if (!body.ok) return Response.json({ error: body.error }, { status: body.status });
+  const parsed = heartbeatSchema.safeParse(body.value);
   if (!parsed.success) return Response.json({ error: 'validation.invalid' }, { status: 400 });
   const context = openItem(db, user, parsed.data.courseId, parsed.data.itemId);
   if (!context) return Response.json({ error: 'auth.forbidden' }, { status: 403 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { APIRoute } from 'astro';
 import frameScript from '../../../lib/server/h5p/frame/tilts-frame.js?raw';
 import frameStyles from '../../../lib/server/h5p/frame/tilts-frame.css?raw';
-import { resolvePlayerAsset } from '../../../lib/server/h5p/player.ts';
+import { fileHeaders, resolvePlayerAsset } from '../../../lib/server/h5p/player.ts';
 
 /**
  * The H5P player's own files: h5p-standalone as installed in node_modules,
@@ -18,5 +18,5 @@ export const GET: APIRoute = ({ params }) => {
   if (rel === 'tilts-frame.css') return new Response(frameStyles, { headers: { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': IMMUTABLE } });
   const asset = resolvePlayerAsset(rel);
   if (!asset || asset.kind !== 'file') return new Response('Not found', { status: 404 });
-  return new Response(fs.readFileSync(asset.path), { headers: { 'Content-Type': asset.contentType, 'Cache-Control': IMMUTABLE } });
+  return new Response(fs.readFileSync(asset.path), { headers: fileHeaders(asset, IMMUTABLE) });
 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { APIRoute } from 'astro';
 import { getH5pContent } from '../../../../lib/server/h5p/content.ts';
-import { playerDocument, playerVersion, resolvePlayerFile, verifyGrant } from '../../../../lib/server/h5p/player.ts';
+import { fileHeaders, playerDocument, playerVersion, resolvePlayerFile, verifyGrant } from '../../../../lib/server/h5p/player.ts';
 
 /**
  * One H5P content, opened by its grant (a signed, expiring capability: the
@@ -23,6 +23,6 @@ export const GET: APIRoute = ({ params, locals }) => {
   }
   const file = resolvePlayerFile(db, config.dataDir, contentId, rel);
   if (!file) return new Response('Not found', { status: 404 });
-  const body = file.kind === 'text' ? file.text : fs.readFileSync(file.path);
-  return new Response(body, { headers: { 'Content-Type': file.contentType, 'Cache-Control': cache } });
+  if (file.kind === 'text') return new Response(file.text, { headers: { 'Content-Type': file.contentType, 'Cache-Control': cache } });
+  return new Response(fs.readFileSync(file.path), { headers: fileHeaders(file, cache) });
 };
