@@ -11,7 +11,7 @@ import { SYSTEM_ACTOR } from '../src/lib/server/audit.ts';
 import { stmt } from '../src/lib/server/db.ts';
 import { getCourse } from '../src/lib/server/courses/catalog.ts';
 import { syncCourses } from '../src/lib/server/courses/sync.ts';
-import { markLessonDone } from '../src/lib/server/learning/progress.ts';
+import { markLessonDone } from '../src/lib/server/learning/course-completed.ts';
 import { getCourseItems } from '../src/lib/server/courses/catalog.ts';
 import { holderNameOf, issueCertificate, listLearnerCertificates, renderCertificatePdf, type IssueCertificateInput } from '../src/lib/server/certificates/certificates.ts';
 import { renderTranscriptPdf } from '../src/lib/server/certificates/transcript.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineAction } from './runner.ts';
 import type { Learner } from '../lib/server/people/learners.ts';
 import type { Programme } from '../lib/server/placement/programmes.ts';
-import { createProgramme, updateProgramme } from '../lib/server/placement/programmes.ts';
+import { createProgramme, updateProgramme } from '../lib/server/placement/programme-edit.ts';
 import { readProgrammeForm } from '../lib/server/placement/programme-form.ts';
 import { endPlacementByStaff, getPlacement, placeLearner } from '../lib/server/placement/placements.ts';
 import { consultationFormSchema, recordConsultation } from '../lib/server/placement/consultations.ts';
@@ -18,10 +18,20 @@ const programmeId = z.coerce.number().int().positive();
 export function placementActions(learner: Learner) {
   const place = (mode: 'enrol' | 'waitlist') =>
     defineAction({
-      input: z.object({ programmeId }),
+      input: z.object({
+        programmeId,
+        /** '1': set the overridable rules aside (the domain checks which, and the reason). */
+        override: z.literal('1').optional(),
+        /** Why the rules are set aside (audited; the domain checks its length). */
+        overrideReason: z.string().max(2000).default(''),
+      }),
       invalid: 'validation.badForm',
       done: mode === 'enrol' ? 'placement.enrolled' : 'placement.waitlisted',
-      run: (input, { db, user, config }) => placeLearner(db, user, learner.id, input.programmeId, mode, { consultationMonths: config.consultationMonths }),
+      run: (input, { db, user, config }) =>
+        placeLearner(db, user, learner.id, input.programmeId, mode, {
+          consultationMonths: config.consultationMonths,
+          override: input.override ? { reason: input.overrideReason } : undefined,
+        }),
     });
   return { enrol: place('enrol'), waitlist: place('waitlist') };
 }
@@ -34,7 +44,8 @@ function programmeForm<R extends { ok: true } | { ok: false; code: string }>(sav
   return defineAction({
     input: z.instanceof(FormData),
     raw: true,
-    fields: { 'programme.unknownCourse': 'course0', 'programme.seatsBelowEnrolled': 'seats' },
+    // A custody word names its field itself.
+    fields: { 'programme.unknownCourse': 'course0', 'programme.seatsBelowEnrolled': 'seats', 'provider.unknown': 'providerId' },
     run: (form, ctx) => {
       const read = readProgrammeForm(form);
       if (!read.ok) return { ok: false as const, code: 'validation.invalid', fieldErrors: read.errors, values: read.values };
@@ -46,7 +57,7 @@ function programmeForm<R extends { ok: true } | { ok: false; code: string }>(sav
 /** A new programme: a course (or several) offered at a prison. */
 export const newProgramme = {
   ...programmeForm((input, { db, user }) => createProgramme(db, user, input)),
-  fields: { 'programme.unknownCourse': 'course0', 'auth.forbidden': 'facilityId' },
+  fields: { 'programme.unknownCourse': 'course0', 'provider.unknown': 'providerId', 'auth.forbidden': 'facilityId' },
   redirect: (result: { programme: Programme }) => `/staff/programmes/${result.programme.id}?created=1`,
 };
 

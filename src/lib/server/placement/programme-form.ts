@@ -1,6 +1,7 @@
 import { isMessageKey, type MessageKey } from '../../i18n/index.ts';
 import type { FieldErrors } from '../http/forms.ts';
-import { programmeInputSchema, type Programme, type ProgrammeInput, type ProgrammeResult } from './programmes.ts';
+import { programmeInputSchema, type Programme, type ProgrammeInput } from './programmes.ts';
+import { type ProgrammeResult } from './programme-edit.ts';
 
 /**
  * The programme form (src/components/staff/ProgrammeForm.astro) read into a
