@@ -8,6 +8,7 @@ import { endPlacementByStaff, getPlacement, placeLearner } from '../lib/server/p
 import { consultationFormSchema, recordConsultation } from '../lib/server/placement/consultations.ts';
 import { issueActivationCode } from '../lib/server/portal/activation.ts';
 import { activationIssueSchema } from '../lib/shared/portal-schemas.ts';
+import { activationSheetFor, activationSheetPdf } from '../lib/server/portal/activation-sheet.ts';
 
 /** Career consultation, placement, programmes and portal access (the education staff's learner flow). */
 
@@ -49,7 +50,9 @@ function programmeForm<R extends { ok: true } | { ok: false; code: string }>(sav
     run: (form, ctx) => {
       const read = readProgrammeForm(form);
       if (!read.ok) return { ok: false as const, code: 'validation.invalid', fieldErrors: read.errors, values: read.values };
-      return save(read.input, ctx);
+      const result = save(read.input, ctx);
+      // Refused: the form shows again as typed (its numbered rows included).
+      return result.ok ? result : { ...result, values: read.values };
     },
   });
 }
@@ -111,5 +114,23 @@ export function portalAccess(learner: Learner) {
     input: activationIssueSchema,
     fields: { 'activation.birthDateRequired': 'birthDate', 'activation.birthYearMismatch': 'birthDate', 'activation.birthDateInvalid': 'birthDate' },
     run: (input, { db, user }) => issueActivationCode(db, user, learner.id, input),
+  });
+}
+
+/**
+ * The activation sheet as a PDF: the staff page that has just issued a code
+ * sends it back (nothing is stored); made only while the code is the
+ * learner's open one.
+ */
+export function activationSheet(learnerId: number) {
+  return defineAction({
+    input: z.object({
+      /** The code just issued. */
+      code: z.string().max(40),
+    }),
+    run: async (input, { db, user, config, url }) => {
+      const result = activationSheetFor(db, user, learnerId, input.code, `${config.publicOrigin ?? url.origin}/portal/activate`);
+      return result.ok ? { ok: true as const, pdf: await activationSheetPdf(result.sheet) } : result;
+    },
   });
 }

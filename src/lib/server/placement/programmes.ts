@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { dateSchema } from '../../shared/schemas.ts';
 import { stmt, type Db } from '../db.ts';
-import { appendAudit } from '../audit.ts';
 import { can, facilitiesFor } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
-import { auditActor } from '../people/users.ts';
 import { EDUCATION_LEVELS, LATVIAN_LEVELS, LOCALES, type EducationLevel, type LatvianLevel, type Locale } from '../../shared/domain.ts';
 import { INTERESTS, parseInterests, type Interest } from './interests.ts';
 import { seatsTaken } from './seats.ts';
-import { checkCustody, type CustodyRefusal } from '../certificates/custody.ts';
 
 /**
  * Programmes: a course, or an ordered sequence of courses, offered at one
