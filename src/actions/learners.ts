@@ -5,6 +5,7 @@ import { createLearner, resetLearnerPin, updateLearner } from '../lib/server/peo
 import { releaseLearner, transferLearner } from '../lib/server/people/lifecycle.ts';
 import { issueModuleCertificate, listLearnerCertificates, revokeCertificate } from '../lib/server/certificates/certificates.ts';
 import { can } from '../lib/server/policy.ts';
+import { withCustodyField } from './certificates.ts';
 import { dateSchema, learnerSchema, learnerUpdateSchema } from '../lib/shared/schemas.ts';
 
 /** The education staff's learner pages: admission, the record, transfer and release, certificates. */
@@ -12,7 +13,8 @@ import { dateSchema, learnerSchema, learnerUpdateSchema } from '../lib/shared/sc
 /** Admission by hand (the roster import is the usual way): the learner's first PIN is shown once. */
 export const admitLearner = defineAction({
   input: learnerSchema,
-  fields: { 'learner.inmateNumberTaken': 'inmateNumber', 'auth.forbidden': 'facilityId' },
+  // Other refusals name their field themselves.
+  fields: { 'auth.forbidden': 'facilityId' },
   run: (input, { db, user }) => createLearner(db, user, input),
 });
 
@@ -32,13 +34,10 @@ export function learnerActions(learner: Learner) {
     /** The record itself. Moving between prisons and leaving custody have their own steps, which close programmes and end access. */
     update: defineAction({
       input: learnerUpdateSchema,
-      fields: { 'auth.forbidden': 'facilityId', 'lifecycle.useTransfer': 'facilityId', 'lifecycle.useRelease': 'status' },
+      fields: { 'auth.forbidden': 'facilityId' },
       done: 'common.saved',
-      run: (input, { db, user }) => {
-        if (input.facilityId !== learner.facilityId) return { ok: false as const, code: 'lifecycle.useTransfer' };
-        if (input.status !== learner.status) return { ok: false as const, code: 'lifecycle.useRelease' };
-        return updateLearner(db, user, learner.id, input);
-      },
+      // updateLearner refuses a change of prison or of custody status, naming the field.
+      run: (input, { db, user }) => updateLearner(db, user, learner.id, input),
     }),
     transfer: defineAction({
       input: z.object({
@@ -75,15 +74,15 @@ export function learnerActions(learner: Learner) {
       input: z.object({
         /** The completed course. */
         courseId: z.string({ error: 'validation.required' }).trim().min(1, { error: 'validation.required' }),
-        /** Who issues it (the provider printed on the certificate). */
-        issuer: z.string({ error: 'validation.required' }).trim().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong' }),
+        /** Who issues it: a provider of the register, never typed text. */
+        providerId: z.coerce.number({ error: 'provider.unknown' }).int({ error: 'provider.unknown' }).positive({ error: 'provider.unknown' }),
       }),
       prefix: 'certificate',
-      fields: { 'certificate.notCompleted': 'courseId' },
+      fields: { 'certificate.notCompleted': 'courseId', 'provider.unknown': 'providerId' },
       messages: { 'certificate.notCompleted': 'validation.required' },
       run: (input, { db, user }) => {
         if (!can(user, 'certificates:issue', { facilityId: learner.facilityId })) return { ok: false as const, code: 'auth.forbidden' };
-        return issueModuleCertificate(db, user, learner.id, input.courseId, input.issuer);
+        return withCustodyField(issueModuleCertificate(db, user, learner.id, input.courseId, input.providerId), ['providerId']);
       },
     }),
     /** Revokes one of this learner's certificates, with the reason (shown to whoever verifies it). */

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { defineAction } from './runner.ts';
 import type { Learner } from '../lib/server/people/learners.ts';
 import type { Programme } from '../lib/server/placement/programmes.ts';
-import { createProgramme, updateProgramme } from '../lib/server/placement/programmes.ts';
+import { createProgramme, updateProgramme } from '../lib/server/placement/programme-edit.ts';
 import { readProgrammeForm } from '../lib/server/placement/programme-form.ts';
 import { endPlacementByStaff, getPlacement, placeLearner } from '../lib/server/placement/placements.ts';
 import { consultationFormSchema, recordConsultation } from '../lib/server/placement/consultations.ts';
 import { issueActivationCode } from '../lib/server/portal/activation.ts';
 import { activationIssueSchema } from '../lib/shared/portal-schemas.ts';
+import { activationSheetFor, activationSheetPdf } from '../lib/server/portal/activation-sheet.ts';
 
 /** Career consultation, placement, programmes and portal access (the education staff's learner flow). */
 
@@ -18,10 +19,20 @@ const programmeId = z.coerce.number().int().positive();
 export function placementActions(learner: Learner) {
   const place = (mode: 'enrol' | 'waitlist') =>
     defineAction({
-      input: z.object({ programmeId }),
+      input: z.object({
+        programmeId,
+        /** '1': set the overridable rules aside (the domain checks which, and the reason). */
+        override: z.literal('1').optional(),
+        /** Why the rules are set aside (audited; the domain checks its length). */
+        overrideReason: z.string().max(2000).default(''),
+      }),
       invalid: 'validation.badForm',
       done: mode === 'enrol' ? 'placement.enrolled' : 'placement.waitlisted',
-      run: (input, { db, user, config }) => placeLearner(db, user, learner.id, input.programmeId, mode, { consultationMonths: config.consultationMonths }),
+      run: (input, { db, user, config }) =>
+        placeLearner(db, user, learner.id, input.programmeId, mode, {
+          consultationMonths: config.consultationMonths,
+          override: input.override ? { reason: input.overrideReason } : undefined,
+        }),
     });
   return { enrol: place('enrol'), waitlist: place('waitlist') };
 }
@@ -34,11 +45,14 @@ function programmeForm<R extends { ok: true } | { ok: false; code: string }>(sav
   return defineAction({
     input: z.instanceof(FormData),
     raw: true,
-    fields: { 'programme.unknownCourse': 'course0', 'programme.seatsBelowEnrolled': 'seats' },
+    // A custody word names its field itself.
+    fields: { 'programme.unknownCourse': 'course0', 'programme.seatsBelowEnrolled': 'seats', 'provider.unknown': 'providerId' },
     run: (form, ctx) => {
       const read = readProgrammeForm(form);
       if (!read.ok) return { ok: false as const, code: 'validation.invalid', fieldErrors: read.errors, values: read.values };
-      return save(read.input, ctx);
+      const result = save(read.input, ctx);
+      // Refused: the form shows again as typed (its numbered rows included).
+      return result.ok ? result : { ...result, values: read.values };
     },
   });
 }
@@ -46,7 +60,7 @@ function programmeForm<R extends { ok: true } | { ok: false; code: string }>(sav
 /** A new programme: a course (or several) offered at a prison. */
 export const newProgramme = {
   ...programmeForm((input, { db, user }) => createProgramme(db, user, input)),
-  fields: { 'programme.unknownCourse': 'course0', 'auth.forbidden': 'facilityId' },
+  fields: { 'programme.unknownCourse': 'course0', 'provider.unknown': 'providerId', 'auth.forbidden': 'facilityId' },
   redirect: (result: { programme: Programme }) => `/staff/programmes/${result.programme.id}?created=1`,
 };
 
@@ -100,5 +114,23 @@ export function portalAccess(learner: Learner) {
     input: activationIssueSchema,
     fields: { 'activation.birthDateRequired': 'birthDate', 'activation.birthYearMismatch': 'birthDate', 'activation.birthDateInvalid': 'birthDate' },
     run: (input, { db, user }) => issueActivationCode(db, user, learner.id, input),
+  });
+}
+
+/**
+ * The activation sheet as a PDF: the staff page that has just issued a code
+ * sends it back (nothing is stored); made only while the code is the
+ * learner's open one.
+ */
+export function activationSheet(learnerId: number) {
+  return defineAction({
+    input: z.object({
+      /** The code just issued. */
+      code: z.string().max(40),
+    }),
+    run: async (input, { db, user, config, url }) => {
+      const result = activationSheetFor(db, user, learnerId, input.code, `${config.publicOrigin ?? url.origin}/portal/activate`);
+      return result.ok ? { ok: true as const, pdf: await activationSheetPdf(result.sheet) } : result;
+    },
   });
 }

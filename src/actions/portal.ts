@@ -35,7 +35,7 @@ export const activationActions = {
   }),
 };
 
-/** The portal's own sign-in: released persons only (staff and learner accounts are refused here, even with the right password). */
+/** The portal's own sign-in: released persons only (staff and learner accounts do not exist here: the same answer as an unknown name). */
 export const portalSignIn = defineAction({
   input: portalLoginSchema,
   anonymous: true,
@@ -49,10 +49,10 @@ export const portalSignIn = defineAction({
       { roles: ['released'] },
     );
     if (!result.ok) {
+      // Terminal refusals concern learners, who do not exist here: the same answer (401) as a wrong password.
+      if (result.code.startsWith('terminal.')) return { ok: false as const, code: 'auth.invalid', message: 'portal.wrongPlace' as const };
       const short = result.code === 'auth.throttled' && (result.retryAfterMs ?? 0) < 60_000;
-      // Terminal refusals concern learners, who cannot sign in here at all.
-      const message: MessageKey | undefined = short ? 'login.throttledSeconds' : result.code === 'auth.wrongPlace' || result.code.startsWith('terminal.') ? 'portal.wrongPlace' : undefined;
-      return { ...result, message };
+      return { ...result, message: short ? ('login.throttledSeconds' as const) : undefined };
     }
     setSessionCookie(cookies, url, config, result.token);
     const next = safeNext(input.next);

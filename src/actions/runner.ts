@@ -68,7 +68,7 @@ export interface FormAction<S extends z.ZodType = z.ZodType, R extends Answer = 
    * messages next to fields nobody sees.
    */
   invalid?: string;
-  /** Refuse a body larger than this before reading it (code `request.tooLarge`); uploads name their own limit. */
+  /** Refuse a body larger than this before reading it (code `request.tooLarge`; applies when every action of the page names one). */
   maxBytes?: number;
   /** Signed-out visitors may run it (sign-in forms); otherwise they get `auth.forbidden`. */
   anonymous?: boolean;
@@ -151,12 +151,13 @@ async function run<A extends Record<string, AnyAction>>(
   pick: (form: FormData | null) => string | null,
 ): Promise<FormState<A> | null> {
   if (page.request.method !== 'POST') return null;
-  // A page with one action can refuse an oversized upload before reading it (multipart framing adds a little).
-  const only = Object.keys(actions).length === 1 ? actions[Object.keys(actions)[0]!] : undefined;
-  if (only?.maxBytes !== undefined && Number(page.request.headers.get('content-length') ?? 0) > only.maxBytes + 64 * 1024) {
+  // When every action of the page names a limit, an oversized body is refused before it is read (multipart framing adds a little).
+  const all = Object.values(actions);
+  const limit = all.every((a) => a.maxBytes !== undefined) ? Math.max(...all.map((a) => a.maxBytes!)) : undefined;
+  if (limit !== undefined && Number(page.request.headers.get('content-length') ?? 0) > limit + 64 * 1024) {
     if (page.response) page.response.status = 400;
-    const intent = Object.keys(actions)[0] as keyof A & string;
-    return { intent, ok: false, code: 'request.tooLarge', failure: { ok: false, code: 'request.tooLarge' }, done: null, errors: { _form: only.messages?.['request.tooLarge'] ?? 'validation.badForm' }, values: {}, response: null };
+    const message = all.find((a) => a.messages?.['request.tooLarge'])?.messages?.['request.tooLarge'] ?? 'validation.badForm';
+    return { intent: null, ok: false, code: 'request.tooLarge', failure: { ok: false, code: 'request.tooLarge' }, done: null, errors: { _form: message }, values: {}, response: null };
   }
   const form = await page.request.formData().catch(() => null);
   const values = stringsOf(form);

@@ -3,7 +3,6 @@ import { defineAction } from './runner.ts';
 import { signOut } from '../lib/server/auth.ts';
 import { deleteSessionCookie, safeNext, setLocaleCookie } from '../lib/server/http/cookies.ts';
 import { setPreferredLocale } from '../lib/server/people/users.ts';
-import { touchSession } from '../lib/server/session.ts';
 import { localeSchema } from '../lib/shared/schemas.ts';
 
 /** The forms every page carries: the language switcher, sign out, "stay signed in". */
@@ -44,15 +43,12 @@ export const signOutHere = defineAction({
   redirect: () => '/login?reason=signedOut',
 });
 
-/** "Stay signed in" without JavaScript: records activity now and returns to the page. */
+/** "Stay signed in" without JavaScript: the endpoint has recorded the activity; back to the page. */
 export const staySignedIn = defineAction({
   input: z.object({
     /** The page to return to. */
     next,
   }),
-  run: (input, { db, locals }) => {
-    if (locals.session) touchSession(db, locals.session.id, Date.now());
-    return { ok: true as const, next: input.next };
-  },
+  run: (input) => ({ ok: true as const, next: input.next }),
   redirect: (result) => result.next,
 });

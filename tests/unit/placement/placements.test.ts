@@ -18,7 +18,8 @@ import {
   seatsTaken,
   type PlacementOutcome,
 } from '../../../src/lib/server/placement/placements.ts';
-import { updateProgramme, type Programme, type ProgrammeInput } from '../../../src/lib/server/placement/programmes.ts';
+import { type Programme, type ProgrammeInput } from '../../../src/lib/server/placement/programmes.ts';
+import { updateProgramme } from '../../../src/lib/server/placement/programme-edit.ts';
 import type { SessionUser } from '../../../src/lib/server/session.ts';
 import { createCoursesDir, type CoursesDir } from '../../helpers/course-package.ts';
 import { createPrison, grantFacility, type Prison } from '../../helpers/fixture.ts';

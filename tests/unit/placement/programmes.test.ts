@@ -2,19 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { stmt } from '../../../src/lib/server/db.ts';
 import { placeLearner } from '../../../src/lib/server/placement/placements.ts';
 import { COURSE_ROWS, readProgrammeForm, SLOT_ROWS, valuesOf } from '../../../src/lib/server/placement/programme-form.ts';
-import {
-  createProgramme,
-  getProgramme,
-  getProgrammeById,
-  listProgrammes,
-  listTeachers,
-  programmeInputSchema,
-  programmesClash,
-  slotsClash,
-  updateProgramme,
-  type ProgrammeInput,
-  type Slot,
-} from '../../../src/lib/server/placement/programmes.ts';
+import { getProgramme, getProgrammeById, listProgrammes, listTeachers, programmeInputSchema, programmesClash, slotsClash, type ProgrammeInput, type Slot } from '../../../src/lib/server/placement/programmes.ts';
+import { createProgramme, updateProgramme } from '../../../src/lib/server/placement/programme-edit.ts';
 import { createCoursesDir, type CoursesDir } from '../../helpers/course-package.ts';
 import { createPrison, grantFacility, type Prison } from '../../helpers/fixture.ts';
 import type { InstalledCourse } from '../../helpers/learning.ts';

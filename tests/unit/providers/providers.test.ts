@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { verifyAuditChain } from '../../../src/lib/server/audit.ts';
 import { migrate, openDatabase, stmt } from '../../../src/lib/server/db.ts';
-import { createProgramme, updateProgramme } from '../../../src/lib/server/placement/programmes.ts';
+import { createProgramme, updateProgramme } from '../../../src/lib/server/placement/programme-edit.ts';
 import {
   createProvider,
   deleteProvider,

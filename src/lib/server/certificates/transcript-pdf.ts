@@ -2,7 +2,7 @@ import type { PDFFont, PDFPage } from 'pdf-lib';
 import { titleIn } from './content.ts';
 import { KIND_TITLES } from './pdf.ts';
 import { A4, ACCENT, INK, MARGIN, MUTED, drawFrame, latvianDate, newPdf, wrap } from './pdf-document.ts';
-import type { Transcript } from './transcript.ts';
+import type { Transcript } from './transcript-types.ts';
 
 /**
  * The transcript as a PDF: A4, Latvian with English, three sections (courses

@@ -3,8 +3,9 @@ import { getCourse } from '../courses/catalog.ts';
 import { rigaDate } from '../placement/consultations.ts';
 import { titleIn, type CertificateKind, type CertificateTitle } from './content.ts';
 import { holderNameOf } from './certificates.ts';
-import { coursesInProgress, type CourseInProgress } from './learning-record.ts';
+import { coursesInProgress } from './learning-record.ts';
 import { transcriptPdf } from './transcript-pdf.ts';
+import type { Transcript, TranscriptAssessment, TranscriptCourse } from './transcript-types.ts';
 
 export { transcriptPdf };
 
@@ -17,47 +18,7 @@ export { transcriptPdf };
  * facility and no inmate number, like the certificates.
  */
 
-export interface TranscriptAssessment {
-  title: string;
-  percent: number;
-  passed: boolean;
-  /** YYYY-MM-DD of the best result. */
-  on: string;
-}
-
-export interface TranscriptCourse {
-  courseId: string;
-  title: CertificateTitle;
-  hours: number;
-  /** YYYY-MM-DD. */
-  completedOn: string;
-  /** The education provider of the programme the course was taken in, if any. */
-  provider: string | null;
-  /** The module certificate's serial, when one is valid. */
-  serial: string | null;
-  assessments: TranscriptAssessment[];
-}
-
-export interface TranscriptDocument {
-  serial: string;
-  kind: CertificateKind;
-  title: CertificateTitle;
-  issuedOn: string;
-  revoked: boolean;
-}
-
-export interface Transcript {
-  holderName: string;
-  /** YYYY-MM-DD. */
-  generatedOn: string;
-  /** Completed courses, oldest first. */
-  courses: TranscriptCourse[];
-  /** Hours of the completed courses. */
-  totalHours: number;
-  /** Courses begun and not completed (studied now, or left with something done). */
-  inProgress: CourseInProgress[];
-  documents: TranscriptDocument[];
-}
+export type { Transcript, TranscriptAssessment, TranscriptCourse, TranscriptDocument } from './transcript-types.ts';
 
 /** The learner's transcript, or null for an unknown learner. */
 export function transcriptOf(db: Db, learnerId: number, now = new Date()): Transcript | null {

@@ -20,6 +20,9 @@ import {
   type OverridableBlock,
 } from './eligibility.ts';
 import { getProgrammeById, listOpenProgrammes } from './programmes.ts';
+import { seatsTaken } from './seats.ts';
+
+export { seatsTaken };
 
 // Kept importable from here, where they were first.
 export { canFinish, consultationCutoff, DEFAULT_CONSULTATION_MONTHS, lastConsultationOn, seatsOffered } from './eligibility.ts';
@@ -145,9 +148,6 @@ export function listEnded(db: Db, programmeId: number): Placement[] {
   );
 }
 
-export function seatsTaken(db: Db, programmeId: number): number {
-  return stmt(db, "SELECT count(*) FROM placement WHERE programme_id = ? AND status = 'enrolled'").pluck().get(programmeId) as number;
-}
 
 /** The programme's end date, its release rule and its seats. */
 function programmeFacts(db: Db, programmeId: number) {

@@ -1,6 +1,6 @@
 import { isMessageKey, type MessageKey } from '../../i18n/index.ts';
 import type { FieldErrors } from '../http/forms.ts';
-import { programmeInputSchema, type Programme, type ProgrammeInput, type ProgrammeResult } from './programmes.ts';
+import { programmeInputSchema, type Programme, type ProgrammeInput } from './programmes.ts';
 
 /**
  * The programme form (src/components/staff/ProgrammeForm.astro) read into a
@@ -162,15 +162,4 @@ export function readProgrammeForm(form: FormData): ProgrammeFormResult {
   }
   if (Object.keys(errors).length || !parsed.success) return { ok: false, errors, values };
   return { ok: true, input: parsed.data, values };
-}
-
-/** A programme the domain refused, shown next to its field: the message key, and the custody word for its placeholder. */
-export function programmeErrors(result: Exclude<ProgrammeResult, { ok: true }>): { errors: FieldErrors; word: string | undefined } {
-  if (result.code === 'certificate.custodyWord') return { errors: { [result.field]: result.code }, word: result.word };
-  const field: Partial<Record<string, string>> = {
-    'programme.seatsBelowEnrolled': 'seats',
-    'programme.unknownCourse': 'course0',
-    'provider.unknown': 'providerId',
-  };
-  return { errors: { [field[result.code] ?? '_form']: result.code === 'auth.forbidden' ? 'error.forbiddenBody' : result.code }, word: undefined };
 }

@@ -5,7 +5,6 @@ import { can } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
 import { auditActor } from '../people/users.ts';
 import { checkCustody, type CustodyRefusal } from '../certificates/custody.ts';
-import type { MessageKey } from '../../i18n/index.ts';
 
 /**
  * The register of education providers: the schools and centres that issue
@@ -201,10 +200,3 @@ export const providerFormSchema = providerInputSchema.extend({
     .optional()
     .transform((v) => v === '1'),
 });
-
-/** A refused save shown next to its field: the message key, and the custody word for its placeholder. */
-export function providerFormErrors(result: Exclude<ProviderResult, { ok: true }>): { errors: Partial<Record<string, MessageKey>>; word: string | undefined } {
-  if (result.code === 'certificate.custodyWord') return { errors: { [result.field]: result.code }, word: result.word };
-  const field = result.code === 'provider.nameTaken' ? 'nameLv' : result.code === 'provider.registrationNumberTaken' ? 'registrationNumber' : '_form';
-  return { errors: { [field]: result.code === 'auth.forbidden' ? 'error.forbiddenBody' : result.code }, word: undefined };
-}
