@@ -65,8 +65,9 @@ test("a teacher sees a learner's quiz attempts in the gradebook, opens the learn
   await expect(cell).toBeInViewport();
   await checkPage(page, { screenshot: 'teacher-gradebook-attempt', zoom: true });
 
-  // The learner's page: the quiz passed, and every attempt listed.
-  await row.getByRole('link').click();
+  // The learner's page (the name in the row; the score links there too): the quiz passed, and every attempt listed.
+  await expect(cell.getByRole('link')).toHaveAttribute('href', /\/learners\/\d+#quiz-\d+$/);
+  await row.getByRole('rowheader').getByRole('link').click();
   await expect(page).toHaveURL(new RegExp(`/teach/courses/${COURSE}/learners/\\d+$`));
   await expect(page.getByRole('heading', { level: 1 })).toContainText(JURIS.inmateNumber);
   const items = page.getByRole('table', { name: lv('teach.items') });
