@@ -16,6 +16,8 @@ const COURSE_TITLE = courseTitleLv(COURSE);
 const QUIZ_FILE = 'darba-sludinajums/03-parbaude.quiz.yaml';
 
 test("a teacher sees a learner's quiz attempts in the gradebook, opens the learner's attempts and downloads the CSV", async ({ page, browser, baseURL }) => {
+  // Two people, four pages checked with axe and a CSV: generous on a busy machine.
+  test.setTimeout(180_000);
   const quiz = readQuiz(COURSE, QUIZ_FILE);
 
   // On a terminal: Juris fails the quiz once, then passes it.

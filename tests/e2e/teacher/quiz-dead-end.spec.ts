@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { test, expect, checkPage, signIn, newPerson, finishPerson, text } from '../fixtures.ts';
-import { ACCOUNTS, DEMO_PIN, type Credentials } from '../../helpers/accounts.ts';
+import { ACCOUNTS, DEMO_PIN, demoInmateNumber, type Credentials } from '../../helpers/accounts.ts';
 import { answerQuiz, readQuiz, type QuizFile } from '../learning.ts';
 import type { Page } from '@playwright/test';
 
 const lv = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) => text('lv', key, params);
+const ru = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) => text('ru', key, params);
 
 /**
  * Issue 19, walked as the people live it: a learner on a kiosk terminal sends
@@ -21,9 +22,12 @@ const QUIZ_FILE = 'budzets/03-parbaude.quiz.yaml';
 /**
  * A Latvian-speaking Olaine learner in the course who has not touched its
  * quizzes yet, read from the shared test server's database (no other browser
- * test studies this course's budget quiz, and the pick excludes anyone who did).
+ * test studies this course's budget quiz, and the pick excludes anyone who did,
+ * and the learners other stories sign in as, who may be studying right now).
  */
-function freshLearner(): { inmateNumber: string; name: string } {
+const TAKEN = [ACCOUNTS.learnerOla, ACCOUNTS.learnerIlg].map((a) => (a.kind === 'learner' ? a.inmateNumber : '')).concat([4, 7, 8, 13, 14, 19].map(demoInmateNumber));
+
+function freshLearner(locale: 'lv' | 'ru' = 'lv'): { inmateNumber: string; name: string } {
   const dataDir = process.env.TILTS_E2E_DATA_DIR;
   if (!dataDir) throw new Error('TILTS_E2E_DATA_DIR is not set: run the browser tests through playwright.config.ts (global setup).');
   const db = new Database(path.join(dataDir, 'tilts.db'), { readonly: true, fileMustExist: true });
@@ -33,13 +37,14 @@ function freshLearner(): { inmateNumber: string; name: string } {
         `SELECT l.inmate_number AS inmateNumber, l.surname || ', ' || l.given_names AS name
          FROM learner l JOIN user u ON u.id = l.user_id JOIN facility f ON f.id = u.facility_id
          JOIN enrolment e ON e.learner_id = l.id AND e.course_id = ? AND e.status = 'enrolled'
-         WHERE f.code = 'OLA' AND u.preferred_locale = 'lv' AND l.status = 'in_custody'
+         WHERE f.code = 'OLA' AND u.preferred_locale = ? AND l.status = 'in_custody'
+           AND l.inmate_number NOT IN (SELECT value FROM json_each(?))
            AND NOT EXISTS (SELECT 1 FROM quiz_attempt a JOIN course_item i ON i.id = a.item_id WHERE a.learner_id = l.id AND i.course_id = ?)
            AND NOT EXISTS (SELECT 1 FROM lesson_progress p JOIN course_item i ON i.id = p.item_id WHERE p.learner_id = l.id AND i.course_id = ?)
          ORDER BY l.id DESC LIMIT 1`,
       )
-      .get(COURSE, COURSE, COURSE) as { inmateNumber: string; name: string } | undefined;
-    if (!row) throw new Error(`no fresh Olaine learner in ${COURSE} in the demo data`);
+            .get(COURSE, locale, JSON.stringify(TAKEN), COURSE, COURSE) as { inmateNumber: string; name: string } | undefined;
+    if (!row) throw new Error(`no fresh ${locale} Olaine learner in ${COURSE} in the demo data`);
     return row;
   } finally {
     db.close();
@@ -170,4 +175,29 @@ test('a learner cannot get stuck on a quiz: asked before an empty or half-done t
   // And the teacher's home no longer lists them for this quiz.
   await page.goto('/teach');
   await expect(page.getByRole('link', { name: lv('teach.attentionOutOfTries', { name: who.name, title: quiz.title }) })).toHaveCount(0);
+});
+
+test('a Russian-speaking learner is asked and shown the result in Russian, numbers as Russian writes them', async ({ browser, baseURL }) => {
+  const quiz = readQuiz(COURSE, QUIZ_FILE);
+  const who = freshLearner('ru');
+  const learner = await newPerson(browser, baseURL!);
+  await signIn(learner, { kind: 'learner', inmateNumber: who.inmateNumber, pin: DEMO_PIN });
+  await learner.goto(`/learn/courses/${COURSE}`);
+  await learner.locator('ol.outline a').filter({ hasText: quiz.title }).click();
+  await expect(learner.locator('html')).toHaveAttribute('lang', 'ru');
+  await learner.locator('form fieldset.question').first().getByRole('radio').first().check();
+  await learner.getByRole('button', { name: ru('quiz.submit') }).click();
+  await expect(learner.getByRole('alert')).toHaveText(ru('quiz.unansweredConfirm', { count: quiz.questions.length - 1 }));
+  await checkPage(learner, { screenshot: 'learner-quiz-unanswered-confirm-ru' });
+  await learner.getByRole('button', { name: ru('quiz.submitAnyway') }).click();
+  const result = learner.getByRole('region', { name: ru('quiz.resultTitle') });
+  // 1 of 7 points: 14,3 % with a no-break space, as Russian writes it.
+  await expect(result.locator('.score')).toHaveText('14,3\u00a0%');
+  await expect(result.getByRole('status')).toContainText(ru('quiz.notPassed', { pass: `${quiz.passPercent}\u00a0%` }));
+  await expect(result.getByText(`${ru('quiz.rightAnswer')}:`).first()).toBeVisible();
+  await expect(learner.getByRole('link', { name: ru('quiz.tryAgain') })).toHaveClass(/\bbig\b/);
+  await checkPage(learner, { screenshot: 'learner-quiz-failed-ru' });
+  await learner.setViewportSize({ width: 1024, height: 768 });
+  await checkPage(learner, { screenshot: 'learner-quiz-failed-ru-1024' });
+  await finishPerson(learner);
 });
