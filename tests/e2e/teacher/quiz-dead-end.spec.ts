@@ -25,7 +25,10 @@ const QUIZ_FILE = 'budzets/03-parbaude.quiz.yaml';
  * test studies this course's budget quiz, and the pick excludes anyone who did,
  * and the learners other stories sign in as, who may be studying right now).
  */
-const TAKEN = [ACCOUNTS.learnerOla, ACCOUNTS.learnerIlg].map((a) => (a.kind === 'learner' ? a.inmateNumber : '')).concat([4, 7, 8, 13, 14, 19].map(demoInmateNumber));
+const TAKEN: string[] = [
+  ...[ACCOUNTS.learnerOla, ACCOUNTS.learnerIlg].map((a): string => (a.kind === 'learner' ? a.inmateNumber : '')),
+  ...[4, 7, 8, 13, 14, 19].map(demoInmateNumber),
+];
 
 function freshLearner(locale: 'lv' | 'ru' = 'lv'): { inmateNumber: string; name: string } {
   const dataDir = process.env.TILTS_E2E_DATA_DIR;
