@@ -96,7 +96,7 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
   test.skip(!samplesPresent, `no H5P samples at ${SAMPLES_DIR}`);
 
   test('a teacher adds H5P activities, a learner plays them, and the scores reach the gradebook', async ({ page, browser, baseURL }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(360_000);
     const courseId = `h5p-${Date.now().toString(36)}`;
     await signIn(page, ACCOUNTS.janisLiepa, { check: false });
     await checkPage(page);
