@@ -6,6 +6,7 @@ import { getCourseProgress } from '../lib/server/learning/progress.ts';
 import { markLessonDone } from '../lib/server/learning/course-completed.ts';
 import { submitQuizAttempt } from '../lib/server/learning/quiz-attempts.ts';
 import { readAnswers } from '../lib/server/learning/grading.ts';
+import { allowOneMoreTry } from '../lib/server/learning/extra-tries.ts';
 import { ESSAY_COMMENT_MAX, gradeQuizEssay, parseQuizEssayId } from '../lib/server/learning/essays.ts';
 import { gradeH5pEssay, parseH5pEssayId } from '../lib/server/learning/h5p-results.ts';
 
@@ -42,7 +43,9 @@ export function studyActions(learnerId: number, course: Course, item: CourseItem
         /** The quiz version the learner answered (a quiz changed meanwhile is refused). */
         const answered = Number(form.get('version'));
         const answers = readAnswers(quiz, form);
-        const result = submitQuizAttempt(db, learnerId, course, item, answers, new Date(), Number.isInteger(answered) ? answered : -1);
+        /** Set by the "Yes, send anyway" button the page shows after "N questions have no answer". */
+        const confirmUnanswered = form.get('confirmUnanswered') === '1';
+        const result = submitQuizAttempt(db, learnerId, course, item, answers, new Date(), Number.isInteger(answered) ? answered : -1, confirmUnanswered);
         // Sent back with what the learner wrote, so nothing is lost (essay word limits).
         return result.ok ? result : { ...result, answers };
       },
@@ -83,4 +86,22 @@ export function gradeEssay(courseId: string) {
     },
     redirect: () => `/teach/courses/${courseId}/grading?graded=1`,
   });
+}
+
+/**
+ * "Allow one more try" on a learner's page in the gradebook: the learner and
+ * the course come from the address the page checked; the quiz from the button.
+ */
+export function extraTryActions(courseId: string, learnerId: number) {
+  return {
+    extraTry: defineAction({
+      input: z.object({
+        /** The quiz (course item id) the learner is out of tries on. */
+        item: z.coerce.number({ error: 'validation.badForm' }).int().positive({ error: 'validation.badForm' }),
+      }),
+      invalid: 'quiz.extraTryNotFound',
+      run: (input, { db, user }) => allowOneMoreTry(db, user, courseId, learnerId, input.item),
+      redirect: (_result, { url }) => `${url.pathname}?allowed=1`,
+    }),
+  };
 }

@@ -279,6 +279,9 @@ const ROWS: Row[] = [
   { file: 'teach/courses/[courseId]/gradebook.csv.ts', method: 'GET', url: '/teach/courses/no-such-course/gradebook.csv', expect: only({ teacher: 'notFound' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/1', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/learners/[learnerId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/35', expect: only({ teacher: 'notFound' }) },
+  // The review of one try: only a teacher of the course, for their learner's own try (the demo has no tries: an unknown one is not found, never shown).
+  { file: 'teach/courses/[courseId]/learners/[learnerId]/attempts/[attemptId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/1/attempts/999999', expect: only({ teacher: 'notFound' }) },
+  { file: 'teach/courses/[courseId]/learners/[learnerId]/attempts/[attemptId].astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/learners/35/attempts/1', expect: only({ teacher: 'notFound' }) },
   // Essays waiting for grading: only a teacher of the course (the list is scoped to the teacher's facilities).
   { file: 'teach/courses/[courseId]/grading.astro', method: 'GET', url: '/teach/courses/latviesu-a2-darbs/grading', expect: only({ teacher: 'page' }) },
   { file: 'teach/courses/[courseId]/grading.astro', method: 'GET', url: '/teach/courses/no-such-course/grading', expect: only({ teacher: 'notFound' }) },

@@ -59,6 +59,26 @@ export function formatDateTime(locale: Locale, iso: string | number | Date): str
   return formatter(locale, true).format(new Date(iso));
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: Locale, style: 'decimal' | 'percent'): Intl.NumberFormat {
+  const key = `${locale}:${style}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(TAGS[locale] ?? TAGS.lv, { style, maximumFractionDigits: 1 })));
+  return f;
+}
+
+/** A number as the reader writes it: 28,6 in Latvian and Russian, 28.6 in English (at most one decimal). */
+export function formatNumber(locale: Locale, value: number): string {
+  return numberFormat(locale, 'decimal').format(value);
+}
+
+/** A percentage given as 0–100: "28,6 %" (lv, ru), "28.6%" (en). */
+export function formatPercent(locale: Locale, percent: number): string {
+  const text = numberFormat(locale, 'percent').format(percent / 100);
+  // CLDR writes "28,6%" for Latvian; Latvian typography (and the issue) wants a space before the sign, as Russian has.
+  return locale === 'lv' ? text.replace(/\s?%/, '\u00a0%') : text;
+}
+
 /** Active time as "1 h 05 min" / "12 min" in the reader's language. */
 export function formatDuration(locale: Locale, seconds: number): string {
   const minutes = Math.floor(seconds / 60);

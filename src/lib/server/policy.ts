@@ -45,6 +45,8 @@ const CAPABILITIES = {
   'learning:study': { learner: 'any' },
   /** See the gradebook of the courses one teaches, for the learners of one's facilities. */
   'gradebook:view': { teacher: 'facility' },
+  /** Allow a learner of one's facilities one more try on a quiz of a course one teaches (issue 19). */
+  'quiz:extraTry': { teacher: 'facility' },
   /** Create courses and edit those one teaches in the browser; publish, roll back, export, import. */
   'courses:author': { teacher: 'any' },
   /** Record and read career consultations (and the one before release). */

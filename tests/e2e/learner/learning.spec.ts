@@ -144,7 +144,7 @@ test('a learner fails a quiz, reads why, tries again and passes; the course page
   await expect(page).toHaveURL(/\?attempt=\d+$/);
   const result = page.getByRole('region', { name: lv('quiz.resultTitle') });
   const verdict = result.getByRole('status');
-  await expect(verdict).toContainText(lv('quiz.notPassed', { pass: quiz.passPercent }));
+  await expect(verdict).toContainText(lv('quiz.notPassed', { pass: `${quiz.passPercent}\u00a0%` }));
   expect(await percentIn(verdict.locator('.score'))).toBeLessThan(quiz.passPercent);
   const feedback = result.locator('.question');
   await expect(feedback).toHaveCount(quiz.questions.length);
@@ -154,7 +154,8 @@ test('a learner fails a quiz, reads why, tries again and passes; the course page
     if ('explanation' in q && q.explanation) await expect(feedback.nth(i)).toContainText(q.explanation);
   }
   // While tries are left, the right answers stay hidden.
-  await expect(result.getByText(`${lv('quiz.rightAnswer')}:`)).toHaveCount(0);
+  // Every wrong answer shows the right one beside it (issue 19).
+  await expect(result.getByText(`${lv('quiz.rightAnswer')}:`)).toHaveCount(quiz.questions.length);
   expect(await attemptsLeft(page, quiz.attempts)).toBe(leftBefore - 1);
   await checkLearnerPage(page, { screenshot: 'learner-quiz-failed', zoom: true });
 
@@ -165,15 +166,15 @@ test('a learner fails a quiz, reads why, tries again and passes; the course page
   await answerQuiz(page, quiz, 'right');
   await page.getByRole('button', { name: lv('quiz.submit') }).click();
   await expect(page).toHaveURL(/\?attempt=\d+$/);
-  await expect(verdict).toContainText(lv('quiz.passed', { pass: quiz.passPercent }));
-  await expect(verdict.locator('.score')).toHaveText('100%');
+  await expect(verdict).toContainText(lv('quiz.passed', { pass: `${quiz.passPercent}\u00a0%` }));
+  await expect(verdict.locator('.score')).toHaveText('100\u00a0%');
   for (let i = 0; i < quiz.questions.length; i++) await expect(feedback.nth(i).locator('.verdict')).toHaveText(lv('quiz.correct'));
   expect(await attemptsLeft(page, quiz.attempts)).toBe(leftBefore - 2);
   await checkLearnerPage(page, { screenshot: 'learner-quiz-passed' });
 
   // The quiz page itself now says so, without a form.
   await page.goto(quizUrl);
-  await expect(page.getByRole('status')).toHaveText(lv('quiz.alreadyPassed', { percent: 100 }));
+  await expect(page.getByRole('status')).toHaveText(lv('quiz.alreadyPassed', { percent: '100\u00a0%' }));
   await expect(page.getByRole('button', { name: lv('quiz.submit') })).toHaveCount(0);
   await checkLearnerPage(page);
 
@@ -182,7 +183,7 @@ test('a learner fails a quiz, reads why, tries again and passes; the course page
   await expect(page).toHaveURL(new RegExp(`/learn/courses/${MATH}$`));
   const entry = (await outline(page)).find((i) => i.title === quiz.title)!;
   expect(entry.kind).toBe(lv('learn.kindQuiz'));
-  expect(entry.state).toBe(`${lv('learn.statePassed')} · 100%`);
+  expect(entry.state).toBe(`${lv('learn.statePassed')} · 100\u00a0%`);
   await expect(page.locator('ol.outline a').filter({ hasText: quiz.title }).locator('.state')).toHaveClass(/\bpassed\b/);
   await checkLearnerPage(page, { screenshot: 'learner-course-progress' });
 });

@@ -112,8 +112,10 @@ test('quiz answers typed but not submitted are kept: as the learner types and at
   await expect(questions.nth(1).getByRole('radio', { name: lv('quiz.true'), exact: true })).toBeChecked();
   await checkPage(page);
 
-  // Submitted: the attempt is graded and the next try starts empty.
+  // Submitted (two answers of more: the page asks first, the learner sends anyway): graded, and the next try starts empty.
   await page.getByRole('button', { name: lv('quiz.submit') }).click();
+  await expect(page.getByRole('alert')).toHaveText(lv('quiz.unansweredConfirm', { count: quiz.questions.length - 2 }));
+  await page.getByRole('button', { name: lv('quiz.submitAnyway') }).click();
   await expect(page.getByRole('heading', { name: lv('quiz.resultTitle') })).toBeVisible();
   await checkPage(page);
   await page.goto(`${url}?retry=1`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { catalogues, formatDate, isMessageKey, t, toLocale, translator } from '../../../src/lib/i18n/index.ts';
+import { catalogues, formatDate, formatNumber, formatPercent, isMessageKey, t, toLocale, translator } from '../../../src/lib/i18n/index.ts';
 import { en } from '../../../src/lib/i18n/en.ts';
 import { LOCALES, type Locale } from '../../../src/lib/shared/domain.ts';
 
@@ -60,5 +60,16 @@ describe('t()', () => {
   test('dates read as each language writes them', () => {
     expect(formatDate('lv', '2026-03-15T12:00:00Z')).toMatch(/2026/);
     expect(formatDate('en', '2026-03-15T12:00:00Z')).toMatch(/15 Mar 2026/);
+  });
+
+  test('numbers and percentages read as each language writes them (a no-break space before % in lv and ru)', () => {
+    expect(formatPercent('lv', 28.6)).toBe('28,6\u00a0%');
+    expect(formatPercent('en', 28.6)).toBe('28.6%');
+    expect(formatPercent('ru', 28.6)).toBe('28,6\u00a0%');
+    expect(formatPercent('lv', 100)).toBe('100\u00a0%');
+    expect(formatPercent('en', 16.67)).toBe('16.7%');
+    expect(formatNumber('lv', 2.5)).toBe('2,5');
+    expect(formatNumber('en', 2.5)).toBe('2.5');
+    expect(formatNumber('ru', 1234.5)).toBe('1\u00a0234,5');
   });
 });

@@ -151,8 +151,6 @@ describe('a teacher sees the gradebook of their own courses and prison', () => {
 });
 
 describe('the gradebook as CSV', () => {
-  const LABELS = { learner: 'Izglītojamais', inmateNumber: 'Nr.', status: 'Statuss', percent: '%', time: 'Laiks' };
-
   test('has a BOM, quotes every cell, neutralises formulas and is audited', () => {
     // Titles and names a spreadsheet would run as formulas.
     const pkg = samplePackage('tricky-course');
@@ -168,16 +166,19 @@ describe('the gradebook as CSV', () => {
     submitQuizAttempt(p.db, p.learner.learnerId, tricky.course, tricky.item(SAMPLE.quiz), RIGHT);
 
     const book = getGradebook(p.db, p.teacher.user, 'tricky-course')!;
-    const csv = exportGradebookCsv(p.db, p.teacher.user, book, LABELS);
+    const csv = exportGradebookCsv(p.db, p.teacher.user, book, 'lv');
 
+    // Column titles and values in the teacher's language, numbers as Latvian writes them.
     expect(csv).toBe(
       '\uFEFF' +
         [
-          `"Izglītojamais","Nr.","Statuss","%","Laiks (min)","'=HYPERLINK(""http://evil.example"")","'-5 grādi","'@SUM(1)","'+371 ""tālrunis"""`,
-          `"'=1+2, Mārtiņš","A-1001","enrolled","66","0","done","","100% (1)",""`,
+          `"Izglītojamais","Ieslodzītā numurs","Statuss","Progress","Aktīvais laiks (min)","Vajag palīdzību","'=HYPERLINK(""http://evil.example"")","'-5 grādi","'@SUM(1)","'+371 ""tālrunis"""`,
+          `"'=1+2, Mārtiņš","A-1001","Mācās","66\u00a0%","0","","Izdarīts","","Nokārtots: 100\u00a0% (1 mēģ.)",""`,
         ].join('\r\n') +
         '\r\n',
     );
+    expect(exportGradebookCsv(p.db, p.teacher.user, book, 'ru')).toContain(`"Сдано: 100\u00a0% (попыток: 1)"`);
+    expect(exportGradebookCsv(p.db, p.teacher.user, book, 'en')).toContain(`"Passed: 100% (1 tries)"`);
     const [entry] = listAudit(p.db, { action: 'gradebook.export' }).entries;
     expect(entry).toMatchObject({
       actorUserId: p.teacher.user.id,

@@ -29,6 +29,7 @@ const EXPECTED: Record<Capability, [Expect, Expect, Expect, Expect, Expect, Expe
   'learners:resetPin':  ['any', 'facility', '-',        '-',        '-',   '-', '-'],
   'learning:study':     ['-',   '-',        '-',        '-',        'any', '-', '-'],
   'gradebook:view':     ['-',   '-',        'facility', '-',        '-',   '-', '-'],
+  'quiz:extraTry':      ['-',   '-',        'facility', '-',        '-',   '-', '-'],
   'courses:author':     ['-',   '-',        'any',      '-',        '-',   '-', '-'],
   'consultations:record': ['any', 'facility', '-',      '-',        '-',   '-', 'facility'],
   'programmes:manage':  ['any', 'facility', '-',        '-',        '-',   '-', '-'],

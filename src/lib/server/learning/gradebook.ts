@@ -2,11 +2,15 @@ import { stmt, type Db } from '../db.ts';
 import { appendAudit } from '../audit.ts';
 import { can, facilitiesFor } from '../policy.ts';
 import type { SessionUser } from '../session.ts';
-import { getCourse, getCourseItems, type Course, type CourseItem } from '../courses/catalog.ts';
+import { getCourse, getCourseItems, getQuizVersion, type Course, type CourseItem } from '../courses/catalog.ts';
+import type { Quiz } from '../courses/package-schema.ts';
 import { getCourseProgress, type CourseProgress } from './progress.ts';
-import { listAttempts, type Attempt } from './quiz-attempts.ts';
+import { getAttempt, listAttempts, quizTries, type Attempt, type Tries } from './quiz-attempts.ts';
 import { auditActor } from '../people/users.ts';
 import type { EnrolmentStatus } from './enrolments.ts';
+import { helpFlags, type HelpFlags } from './help-needed.ts';
+import { formatNumber, formatPercent, t } from '../../i18n/index.ts';
+import type { Locale } from '../../shared/domain.ts';
 
 /**
  * The teacher's view of learning: the courses they teach and, per course, a
@@ -72,6 +76,8 @@ export interface GradebookRow {
   name: string;
   status: EnrolmentStatus;
   progress: CourseProgress;
+  /** Not started, stuck, out of tries: what the gradebook and the teacher's home point out. */
+  help: HelpFlags;
 }
 
 export interface Gradebook {
@@ -85,7 +91,7 @@ function teaches(db: Db, teacher: SessionUser, courseId: string): boolean {
 }
 
 /** The course and its rows for `query`, each row with its sort key (for the next page's cursor). */
-function buildGradebook(db: Db, teacher: SessionUser, courseId: string, query: LearnerQuery): (Gradebook & { keys: Array<[string, string, number]> }) | null {
+function buildGradebook(db: Db, teacher: SessionUser, courseId: string, query: LearnerQuery, now: Date): (Gradebook & { keys: Array<[string, string, number]> }) | null {
   if (!teaches(db, teacher, courseId)) return null;
   const course = getCourse(db, courseId);
   if (!course) return null;
@@ -93,6 +99,7 @@ function buildGradebook(db: Db, teacher: SessionUser, courseId: string, query: L
   // Progress is worked out when a row's is read: the grading queue reads only names, for every learner.
   const rows = learners.map((r): GradebookRow => {
     let progress: CourseProgress | null = null;
+    let help: HelpFlags | null = null;
     return {
       learnerId: r.learner_id,
       inmateNumber: r.inmate_number,
@@ -101,14 +108,17 @@ function buildGradebook(db: Db, teacher: SessionUser, courseId: string, query: L
       get progress() {
         return (progress ??= getCourseProgress(db, r.learner_id, course));
       },
+      get help() {
+        return (help ??= helpFlags(db, r.learner_id, this.progress, now));
+      },
     };
   });
   return { course, items: getCourseItems(db, course.id), rows, keys: learners.map((r) => [r.surname, r.given_names, r.learner_id]) };
 }
 
 /** The gradebook of a course the teacher teaches, or null: every learner (the export, the grading queue). */
-export function getGradebook(db: Db, teacher: SessionUser, courseId: string, query: LearnerQuery = {}): Gradebook | null {
-  const book = buildGradebook(db, teacher, courseId, query);
+export function getGradebook(db: Db, teacher: SessionUser, courseId: string, query: LearnerQuery = {}, now = new Date()): Gradebook | null {
+  const book = buildGradebook(db, teacher, courseId, query, now);
   return book ? { course: book.course, items: book.items, rows: book.rows } : null;
 }
 
@@ -120,8 +130,8 @@ export const GRADEBOOK_PAGE_SIZE = 100;
  * before), with the number of learners in all: a course followed by thousands
  * of learners renders one page at a time (keyset paging).
  */
-export function pageGradebook(db: Db, teacher: SessionUser, courseId: string, after?: string | null): (Gradebook & { total: number; next: string | null }) | null {
-  const book = buildGradebook(db, teacher, courseId, { after: decodeKey(after), limit: GRADEBOOK_PAGE_SIZE + 1 });
+export function pageGradebook(db: Db, teacher: SessionUser, courseId: string, after?: string | null, now = new Date()): (Gradebook & { total: number; next: string | null }) | null {
+  const book = buildGradebook(db, teacher, courseId, { after: decodeKey(after), limit: GRADEBOOK_PAGE_SIZE + 1 }, now);
   if (!book) return null;
   const more = book.rows.length > GRADEBOOK_PAGE_SIZE;
   const scope = facilitiesFor(teacher, 'gradebook:view');
@@ -157,6 +167,8 @@ export interface LearnerCourseDetail {
   course: Course;
   row: GradebookRow;
   attempts: Map<number, Attempt[]>;
+  /** Per quiz item: tries used and allowed (with the ones a teacher added), for "allow one more try". */
+  tries: Map<number, Tries>;
 }
 
 /** One learner's work in a course the teacher teaches (null if not theirs to see). */
@@ -165,8 +177,35 @@ export function getLearnerCourseDetail(db: Db, teacher: SessionUser, courseId: s
   const book = getGradebook(db, teacher, courseId, { learnerId });
   const row = book?.rows.find((r) => r.learnerId === learnerId);
   if (!book || !row) return null;
-  const attempts = new Map(row.progress.items.filter((i) => i.kind === 'quiz').map((i) => [i.id, listAttempts(db, learnerId, i.id)]));
-  return { course: book.course, row, attempts };
+  const quizzes = row.progress.items.filter((i) => i.kind === 'quiz');
+  const attempts = new Map(quizzes.map((i) => [i.id, listAttempts(db, learnerId, i.id)]));
+  const tries = new Map(
+    quizzes.flatMap((i) => {
+      const quiz = getQuizVersion(db, i.versionId);
+      return quiz ? [[i.id, quizTries(db, learnerId, i, quiz)] as const] : [];
+    }),
+  );
+  return { course: book.course, row, attempts, tries };
+}
+
+export interface AttemptReviewView {
+  course: Course;
+  row: GradebookRow;
+  item: CourseItem;
+  attempt: Attempt;
+  /** The quiz as the learner answered it (the version of the attempt). */
+  quiz: Quiz;
+}
+
+/** One try of a learner in a course the teacher teaches, with the quiz version it answered (null if not theirs to see). */
+export function getAttemptReview(db: Db, teacher: SessionUser, courseId: string, learnerId: number, attemptId: number): AttemptReviewView | null {
+  const book = getGradebook(db, teacher, courseId, { learnerId });
+  const row = book?.rows.find((r) => r.learnerId === learnerId);
+  const attempt = row ? getAttempt(db, learnerId, attemptId) : null;
+  const item = attempt ? book?.items.find((i) => i.id === attempt.itemId) : undefined;
+  const quiz = attempt ? getQuizVersion(db, attempt.versionId) : null;
+  if (!book || !row || !attempt || !item || !quiz) return null;
+  return { course: book.course, row, item, attempt, quiz };
 }
 
 function csvCell(value: string | number): string {
@@ -176,26 +215,38 @@ function csvCell(value: string | number): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-/** One item's cell: a score that counts with its tries, 'done', 'pending' (waiting for the teacher), or empty. */
-function csvItem(i: CourseProgress['items'][number]): string {
-  if (i.state === 'pending' && i.keptPercent === null) return `pending (${i.attempts})`;
-  if (i.kind === 'lesson' && i.state === 'done') return i.keptPercent === null ? 'done' : `done ${i.keptPercent}%`;
-  return i.keptPercent === null ? '' : `${i.keptPercent}% (${i.attempts})`;
+/**
+ * One item's cell in the reader's words: "Nokārtots: 80 % (2 mēģ.)", "Gaida
+ * skolotāju (1 mēģ.)", "Izdarīts", or empty when not started.
+ */
+function csvItem(locale: Locale, i: CourseProgress['items'][number]): string {
+  const state = t(locale, STATE_LABEL[i.state]);
+  if (i.state === 'todo') return '';
+  if (i.kind === 'lesson' && i.state === 'done') return i.keptPercent === null ? state : `${state}: ${formatPercent(locale, i.keptPercent)}`;
+  const tries = t(locale, 'teach.csvTries', { count: formatNumber(locale, i.attempts) });
+  return i.keptPercent === null ? `${state} (${tries})` : `${state}: ${formatPercent(locale, i.keptPercent)} (${tries})`;
 }
 
-/**
- * The gradebook as CSV (UTF-8 with BOM so spreadsheet programs read ā and я
- * correctly). The export is audited: learner data leaves the platform.
- */
-export function exportGradebookCsv(db: Db, teacher: SessionUser, book: Gradebook, labels: { learner: string; inmateNumber: string; status: string; percent: string; time: string }): string {
-  const header = [labels.learner, labels.inmateNumber, labels.status, labels.percent, labels.time + ' (min)', ...book.items.map((i) => i.title)];
+const STATE_LABEL = { todo: 'learn.stateTodo', done: 'learn.stateDone', passed: 'learn.statePassed', failed: 'learn.stateFailed', pending: 'learn.statePending' } as const;
+
+export function exportGradebookCsv(db: Db, teacher: SessionUser, book: Gradebook, locale: Locale): string {
+  const header = [
+    t(locale, 'teach.learner'),
+    t(locale, 'learner.inmateNumber'),
+    t(locale, 'learner.status'),
+    t(locale, 'teach.progress'),
+    t(locale, 'teach.csvMinutes'),
+    t(locale, 'teach.needsHelp'),
+    ...book.items.map((i) => i.title),
+  ];
   const lines = book.rows.map((r) => [
     r.name,
     r.inmateNumber,
-    r.status,
-    r.progress.percent,
+    t(locale, r.status === 'completed' ? 'teach.csvCompleted' : 'teach.inProgress'),
+    formatPercent(locale, r.progress.percent),
     Math.round(r.progress.seconds / 60),
-    ...r.progress.items.map(csvItem),
+    helpLabels(locale, r.help),
+    ...r.progress.items.map((i) => csvItem(locale, i)),
   ]);
   appendAudit(db, {
     actor: auditActor(teacher),
@@ -206,4 +257,15 @@ export function exportGradebookCsv(db: Db, teacher: SessionUser, book: Gradebook
     details: { learners: book.rows.length },
   });
   return '\uFEFF' + [header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The help labels of a row in words ("Nav sācis", "Mēģinājumi beigušies: Tests 1"), joined. */
+export function helpLabels(locale: Locale, help: HelpFlags): string {
+  return [
+    help.notStarted ? t(locale, 'teach.flagNotStarted') : null,
+    help.stuck ? t(locale, 'teach.flagStuck') : null,
+    ...help.outOfTries.map((i) => t(locale, 'teach.flagOutOfTriesOn', { title: i.title })),
+  ]
+    .filter((x) => x !== null)
+    .join('; ');
 }

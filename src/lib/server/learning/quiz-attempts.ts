@@ -85,14 +85,42 @@ export function getAttempt(db: Db, learnerId: number, attemptId: number): Attemp
   return row ? toAttempt(db, row) : null;
 }
 
-/** Attempts left (Infinity when the quiz has no limit). */
-export function attemptsLeft(quiz: Pick<Quiz, 'attempts'>, used: number): number {
-  return quiz.attempts === 0 ? Infinity : Math.max(0, quiz.attempts - used);
+/**
+ * Attempts left (Infinity when the quiz has no limit). `extra`: tries a
+ * teacher of the course allowed on top of the quiz's limit (extra-tries.ts).
+ */
+export function attemptsLeft(quiz: Pick<Quiz, 'attempts'>, used: number, extra = 0): number {
+  return quiz.attempts === 0 ? Infinity : Math.max(0, quiz.attempts + extra - used);
+}
+
+/** Tries a teacher allowed this learner on this quiz beyond its limit. */
+export function extraTries(db: Db, learnerId: number, itemId: number): number {
+  return stmt(db, 'SELECT count(*) FROM quiz_extra_try WHERE learner_id = ? AND item_id = ?').pluck().get(learnerId, itemId) as number;
+}
+
+/**
+ * Where a learner stands with a quiz's tries: every page that speaks of tries
+ * (the banner, the button, the result) reads this one answer so they agree.
+ */
+export interface Tries {
+  used: number;
+  /** The quiz's limit plus the tries a teacher allowed (0: no limit). */
+  allowed: number;
+  left: number;
+}
+
+export function quizTries(db: Db, learnerId: number, item: Pick<CourseItem, 'id'>, quiz: Pick<Quiz, 'attempts'>): Tries {
+  const used = stmt(db, 'SELECT count(*) FROM quiz_attempt WHERE learner_id = ? AND item_id = ?').pluck().get(learnerId, item.id) as number;
+  const extra = extraTries(db, learnerId, item.id);
+  return { used, allowed: quiz.attempts === 0 ? 0 : quiz.attempts + extra, left: attemptsLeft(quiz, used, extra) };
 }
 
 export type SubmitResult =
   | { ok: true; attempt: Attempt; courseCompleted: boolean }
-  | { ok: false; code: 'quiz.noAttemptsLeft' | 'quiz.notAQuiz' | 'quiz.changed' | 'essay.waitingForTeacher' }
+  /** 'quiz.empty': not one question answered; nothing stored, no try used. */
+  | { ok: false; code: 'quiz.noAttemptsLeft' | 'quiz.notAQuiz' | 'quiz.changed' | 'essay.waitingForTeacher' | 'quiz.empty' }
+  /** Some questions have no answer and the learner has not confirmed: nothing stored, the form asks (indexes of those questions). */
+  | { ok: false; code: 'quiz.unansweredConfirm'; unanswered: number[] }
   /** Essay answers outside their word limits: nothing was stored, the learner fixes them. */
   | { ok: false; code: 'essay.wordLimits'; problems: EssayLengthProblem[] };
 
@@ -110,6 +138,8 @@ export function submitQuizAttempt(
   now = new Date(),
   /** The version the learner answered (from the form); a newer version must be answered afresh. */
   answeredVersionId: number = item.versionId,
+  /** The learner saw "N questions have no answer" and chose to submit anyway. */
+  confirmUnanswered = false,
 ): SubmitResult {
   const quiz = item.kind === 'quiz' ? getQuizVersion(db, item.versionId) : null;
   if (!quiz) return { ok: false, code: 'quiz.notAQuiz' };
@@ -118,11 +148,15 @@ export function submitQuizAttempt(
     .transaction((): SubmitResult => {
       const pending = stmt(db, "SELECT 1 FROM quiz_attempt WHERE learner_id = ? AND item_id = ? AND status = 'pending'").get(learnerId, item.id);
       if (pending) return { ok: false, code: 'essay.waitingForTeacher' };
-      const used = stmt(db, 'SELECT count(*) FROM quiz_attempt WHERE learner_id = ? AND item_id = ?').pluck().get(learnerId, item.id) as number;
-      if (attemptsLeft(quiz, used) <= 0) return { ok: false, code: 'quiz.noAttemptsLeft' };
+      if (quizTries(db, learnerId, item, quiz).left <= 0) return { ok: false, code: 'quiz.noAttemptsLeft' };
+      const result = gradeQuiz(quiz, answers);
+      // A submission without a single answer is a slip (an early click, a
+      // double tap), never a try: refusing it keeps the learner's tries.
+      const unanswered = result.questions.flatMap((q, i) => (q.answered ? [] : [i]));
+      if (unanswered.length === result.questions.length) return { ok: false, code: 'quiz.empty' };
       const problems = checkEssayLengths(quiz, answers);
       if (problems.length) return { ok: false, code: 'essay.wordLimits', problems };
-      const result = gradeQuiz(quiz, answers);
+      if (unanswered.length > 0 && !confirmUnanswered) return { ok: false, code: 'quiz.unansweredConfirm', unanswered };
       const id = Number(
         stmt(
           db,
