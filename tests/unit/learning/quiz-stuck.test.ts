@@ -158,7 +158,7 @@ describe('"allow one more try"', () => {
 
 describe('who needs help', () => {
   test('not started, then stuck after a week without progress, then fine again', () => {
-    const row = (now: Date) => getGradebook(p.db, p.teacher.user, c.course.id, now)!.rows[0]!.help;
+    const row = (now: Date) => getGradebook(p.db, p.teacher.user, c.course.id, {}, now)!.rows[0]!.help;
     const start = new Date('2026-03-02T09:00:00Z');
     expect(row(start)).toMatchObject({ notStarted: true, stuck: false, lastActivityAt: null });
     markLessonDone(p.db, p.learner.learnerId, c.course, c.item(SAMPLE.lesson1), start);
