@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction } from './runner.ts';
 import { importRoster, previewRoster } from '../lib/server/people/roster.ts';
 import { MAX_ROSTER_BYTES } from '../lib/server/people/roster-csv.ts';
+import { issuePins, MAX_PIN_BATCH, type PinSlip } from '../lib/server/people/pin-slips.ts';
 
 /**
  * The roster import: upload → preview (nothing written) → import. The
@@ -42,3 +43,29 @@ export const rosterActions = {
     },
   }),
 };
+
+/**
+ * PIN slips for a batch of learners (after an import): only learners without
+ * a PIN get one, unless `replace` comes with its confirmation. The domain
+ * checks the scope (every learner of the batch in the staff member's prisons)
+ * and audits each PIN. The answer carries the slips; the endpoint makes the PDF.
+ */
+export const pinSlips = defineAction({
+  input: z.object({
+    /** The learners of the batch (the new learners of the import). */
+    learner: z.array(z.coerce.number().int().positive()).min(1).max(MAX_PIN_BATCH),
+    /** '1': replace PINs already handed over (asked on the batch page). */
+    replace: z.literal('1').optional(),
+    /** '1': the confirmation that goes with `replace`. */
+    confirm: z.literal('1').optional(),
+  }),
+  lists: ['learner'],
+  invalid: 'validation.badForm',
+  run: async (input, { db, user }) => {
+    const ids = input.learner;
+    if (input.replace && !input.confirm) return { ok: true as const, ids, slips: [] as PinSlip[], unconfirmed: true };
+    const result = await issuePins(db, user, ids, { replace: input.replace === '1' });
+    // A refused batch keeps its ids: the batch page shows it again and says why.
+    return result.ok ? { ok: true as const, ids, slips: result.slips, unconfirmed: false } : { ...result, ids };
+  },
+});

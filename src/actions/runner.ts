@@ -1,4 +1,5 @@
 import type { AstroCookies } from 'astro';
+import { MAX_ECHO_CHARS } from '../lib/server/http/forms.ts';
 import type { z } from 'zod';
 import type { Db } from '../lib/server/db.ts';
 import type { Config } from '../lib/server/config.ts';
@@ -197,10 +198,13 @@ async function run<A extends Record<string, AnyAction>>(
   return { intent, ok: true, result: answer, done, errors: {}, values, response } as FormState<A>;
 }
 
-/** The form's text fields (the last value of a repeated name), without the CSRF token. */
+/**
+ * The form's text fields (the last value of a repeated name), without the CSRF
+ * token, each cut to MAX_ECHO_CHARS: a refused form never echoes a huge value back.
+ */
 function stringsOf(form: FormData | null): FormValues {
   const values: FormValues = {};
-  for (const [key, value] of form?.entries() ?? []) if (typeof value === 'string' && key !== '_csrf') values[key] = value;
+  for (const [key, value] of form?.entries() ?? []) if (typeof value === 'string' && key !== '_csrf') values[key] = value.slice(0, MAX_ECHO_CHARS);
   return values;
 }
 

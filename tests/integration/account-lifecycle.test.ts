@@ -60,9 +60,10 @@ describe('the admin deactivates a teacher', () => {
   test('the audit log records the deactivation with the sessions it ended', async () => {
     const page = await admin.get(`/admin/audit?targetType=user&targetId=${DAIGA}`);
     const text = visibleText(page.body);
-    expect(text).toContain('user.deactivate');
-    expect(text).toContain('user.activate');
-    expect(text).toMatch(/"sessionsEnded":2/);
+    // In words, as the admin reads it: the action's label and the sessions it ended.
+    expect(text).toContain(t('lv', 'auditAction.user.deactivate'));
+    expect(text).toContain(t('lv', 'auditAction.user.activate'));
+    expect(text).toContain(`${t('lv', 'auditDetail.sessionsEnded')} 2`);
   });
 });
 

@@ -124,7 +124,7 @@ describe('a roster row naming another prison’s learner', () => {
 
     // Step 1, the preview: an upload, as the page's form sends it.
     const body = new FormData();
-    body.set('_csrf', ieva.cookies.get('tilts_csrf') ?? '');
+    body.set('intent', 'preview');
     body.set('roster', new Blob([csv], { type: 'text/csv' }), 'registrs.csv');
     const res = await fetch(new URL('/staff/roster', server.baseUrl), { method: 'POST', body, headers: { origin: server.baseUrl, cookie: ieva.cookieHeader() } });
     const preview = visibleText(await res.text());

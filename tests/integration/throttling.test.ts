@@ -80,7 +80,7 @@ describe('a learner who keeps typing the wrong PIN', () => {
     const admin = await signedIn(server.baseUrl, ACCOUNTS.admin);
     const page = await admin.get('/admin/audit?action=auth.locked');
     expect(page.status).toBe(200);
-    expect(visibleText(page.body)).toContain('auth.locked');
+    expect(visibleText(page.body)).toContain(t('lv', 'auditAction.auth.locked'));
     expect(visibleText(page.body)).toContain(learner.inmateNumber);
   });
 
