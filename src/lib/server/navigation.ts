@@ -43,7 +43,6 @@ const SECTIONS: readonly Section[] = [
       { href: '/staff/learners', label: 'nav.learners', needs: 'learners:edit' },
       { href: '/staff/roster', label: 'nav.roster', needs: 'roster:import' },
       { href: '/staff/programmes', label: 'nav.programmes', needs: 'programmes:manage' },
-      { href: '/staff/reports', label: 'nav.reports', needs: 'programmes:manage' },
       { href: '/staff/indicators', label: 'nav.indicators', needs: 'indicators:view' },
       { href: '/staff/certificates', label: 'nav.certificates', needs: 'certificates:issue' },
     ],

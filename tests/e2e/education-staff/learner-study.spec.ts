@@ -41,13 +41,15 @@ function learnerMidCourse(baseURL: string, facility: string, locale: Locale): Mi
     const at = new Date().toISOString();
     const lesson = first('lesson');
     const quiz = first('quiz');
+    // Stored as the app stores a graded try: the answers and the result (other pages read both).
+    const ATTEMPT_JSON = JSON.stringify({ answers: [], result: { score: 2, maxScore: 5, percent: 40, passed: false, questions: [] } });
     db.transaction(() => {
       stmt(db, 'INSERT OR IGNORE INTO lesson_progress (learner_id, item_id, version_id, done_at) VALUES (?, ?, ?, ?)').run(row.id, lesson.id, lesson.version, at);
       stmt(db, 'INSERT OR REPLACE INTO time_on_task (learner_id, item_id, seconds, last_active_at) VALUES (?, ?, 7260, ?)').run(row.id, lesson.id, at);
       stmt(
         db,
-        "INSERT INTO quiz_attempt (learner_id, item_id, version_id, submitted_at, score, max_score, percent, passed, answers_json) VALUES (?, ?, ?, ?, 2, 5, 40, 0, '[]')",
-      ).run(row.id, quiz.id, quiz.version, at);
+        "INSERT INTO quiz_attempt (learner_id, item_id, version_id, submitted_at, score, max_score, percent, passed, answers_json) VALUES (?, ?, ?, ?, 2, 5, 40, 0, ?)",
+      ).run(row.id, quiz.id, quiz.version, at, ATTEMPT_JSON);
     })();
     const title = JSON.parse(row.title_json) as Record<Locale, string>;
     return { id: row.id, name: `${row.given_names} ${row.surname}`, listName: `${row.surname}, ${row.given_names}`, courseTitle: title[locale] ?? title.lv };

@@ -29,6 +29,8 @@ const TAKEN: string[] = [
   ...[ACCOUNTS.learnerOla, ACCOUNTS.learnerIlg].map((a): string => (a.kind === 'learner' ? a.inmateNumber : '')),
   ...[4, 7, 8, 13, 14, 19].map(demoInmateNumber),
 ];
+/** Only the demo's own learners (PIN 2468): other stories admit learners of their own, with PINs of their own. */
+const DEMO_LEARNERS = Array.from({ length: 40 }, (_, i) => demoInmateNumber(i + 1));
 
 function freshLearner(locale: 'lv' | 'ru' = 'lv'): { inmateNumber: string; name: string } {
   const dataDir = process.env.TILTS_E2E_DATA_DIR;
@@ -42,11 +44,12 @@ function freshLearner(locale: 'lv' | 'ru' = 'lv'): { inmateNumber: string; name:
          JOIN enrolment e ON e.learner_id = l.id AND e.course_id = ? AND e.status = 'enrolled'
          WHERE f.code = 'OLA' AND u.preferred_locale = ? AND l.status = 'in_custody'
            AND l.inmate_number NOT IN (SELECT value FROM json_each(?))
+           AND l.inmate_number IN (SELECT value FROM json_each(?))
            AND NOT EXISTS (SELECT 1 FROM quiz_attempt a JOIN course_item i ON i.id = a.item_id WHERE a.learner_id = l.id AND i.course_id = ?)
            AND NOT EXISTS (SELECT 1 FROM lesson_progress p JOIN course_item i ON i.id = p.item_id WHERE p.learner_id = l.id AND i.course_id = ?)
          ORDER BY l.id DESC LIMIT 1`,
       )
-            .get(COURSE, locale, JSON.stringify(TAKEN), COURSE, COURSE) as { inmateNumber: string; name: string } | undefined;
+            .get(COURSE, locale, JSON.stringify(TAKEN), JSON.stringify(DEMO_LEARNERS), COURSE, COURSE) as { inmateNumber: string; name: string } | undefined;
     if (!row) throw new Error(`no fresh ${locale} Olaine learner in ${COURSE} in the demo data`);
     return row;
   } finally {
