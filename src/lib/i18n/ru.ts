@@ -22,7 +22,7 @@ export const ru: Record<MessageKey, string> = {
   'nav.education': 'Образование',
   'nav.learners': 'Учащиеся',
   'nav.programmes': 'Программы',
-  'nav.supervision': 'Наблюдение',
+  'nav.supervision': 'Надзор',
   'nav.admin': 'Управление',
   'nav.users': 'Пользователи',
   'nav.facilities': 'Учреждения',
