@@ -32,6 +32,13 @@ function randomKey(): string {
 const isMessage = (data: unknown): data is FrameMessage =>
   typeof data === 'object' && data !== null && (data as { tilts?: unknown }).tilts === 'h5p' && typeof (data as { type?: unknown }).type === 'string';
 
+/** A score as the page's language writes it ("66,7 %" in Latvian and Russian, "66.7%" in English), as the server does. */
+function percentText(percent: number): string {
+  const lang = document.documentElement.lang || 'lv';
+  const text = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(percent / 100);
+  return lang === 'lv' ? text.replace(/\s?%/, '\u00a0%') : text;
+}
+
 function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
@@ -85,8 +92,8 @@ for (const section of document.querySelectorAll<HTMLElement>('[data-h5p-activity
       if (outcome.lessonDone) for (const todo of document.querySelectorAll<HTMLElement>('[data-h5p-todo]')) todo.hidden = true;
       if (outcome.pending) say(d.msgPending ?? '', 'ok');
       else if (outcome.courseCompleted) say(d.msgCourseDone ?? '', 'ok');
-      else if (outcome.passed) say(fill(d.msgPassed ?? '', { percent: outcome.percent ?? 100 }), 'ok');
-      else say(fill(d.msgTryAgain ?? '', { percent: outcome.percent ?? 0, pass: d.pass ?? '' }));
+      else if (outcome.passed) say(fill(d.msgPassed ?? '', { percent: percentText(outcome.percent ?? 100) }), 'ok');
+      else say(fill(d.msgTryAgain ?? '', { percent: percentText(outcome.percent ?? 0), pass: d.pass ?? '' }));
     } catch {
       say(d.msgNotSaved ?? '', 'bad');
     }

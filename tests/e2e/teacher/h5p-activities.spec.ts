@@ -200,21 +200,21 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
       await checkPage(study, { screenshot: 'learner-h5p-multichoice' });
       await player(study).getByRole('checkbox', { name: /Very dark purple/ }).or(player(study).locator('.h5p-answer', { hasText: 'Very dark purple' })).first().click();
       await player(study).getByRole('button', { name: 'Check' }).click();
-      await expect(saved).toHaveText(lv('activity.savedPassed', { percent: 100 }));
+      await expect(saved).toHaveText(lv('activity.savedPassed', { percent: '100\u00a0%' }));
       await checkPage(study, { screenshot: 'learner-h5p-multichoice-saved' });
 
       // TrueFalse: first wrong (saved, not passed), then right after Retry.
       await open('Pilsētas');
       await player(study).getByRole('radio', { name: 'No' }).click();
       await player(study).getByRole('button', { name: 'Check' }).click();
-      await expect(saved).toHaveText(lv('activity.savedTryAgain', { percent: 0, pass: 100 }));
+      await expect(saved).toHaveText(lv('activity.savedTryAgain', { percent: '0\u00a0%', pass: '100\u00a0%' }));
       await player(study).getByRole('button', { name: 'Retry' }).click();
       await expect(player(study).getByRole('radio', { name: 'No' })).toHaveAttribute('aria-checked', 'false');
       await player(study).getByRole('radio', { name: 'Yes' }).click();
       await expect(player(study).getByRole('radio', { name: 'Yes' })).toHaveAttribute('aria-checked', 'true');
       await player(study).getByRole('button', { name: 'Check' }).click();
       await expect(player(study).getByRole('button', { name: 'Check' })).toBeHidden();
-      await expect(saved).toHaveText(lv('activity.savedPassed', { percent: 100 }));
+      await expect(saved).toHaveText(lv('activity.savedPassed', { percent: '100\u00a0%' }));
       await checkPage(study);
 
       // Blanks: two of three right (67 % ≥ 60 %); the state is saved, so a reload shows the words again.
@@ -233,7 +233,7 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
       // This Blanks content checks each blank as the learner leaves it (no Check button).
       await player(study).locator('input.h5p-text-input').nth(2).fill('red');
       await player(study).locator('input.h5p-text-input').nth(2).press('Tab');
-      await expect(saved).toHaveText(lv('activity.savedPassed', { percent: 66.7 }));
+      await expect(saved).toHaveText(lv('activity.savedPassed', { percent: '66,7\u00a0%' }));
       await checkPage(study, { screenshot: 'learner-h5p-blanks' });
 
       // QuestionSet: answer and finish.
@@ -286,7 +286,7 @@ test.describe(`H5P activities in lessons${NEEDS_SAMPLES}`, () => {
       await checkPage(again);
       await again.getByRole('link', { name: /Eseja/ }).first().click();
       await expect(player(again).locator('.h5p-content')).toBeVisible({ timeout: 20_000 });
-      await expect(again.getByText(lv('activity.teacherGrade', { percent: 80 }))).toBeVisible();
+      await expect(again.getByText(lv('activity.teacherGrade', { percent: '80\u00a0%' }))).toBeVisible();
       await expect(again.getByText('Labi uzrakstīts. Nākamreiz piemini arī pūķi.')).toBeVisible();
       await checkPage(again, { screenshot: 'learner-h5p-essay-graded' });
     } finally {
