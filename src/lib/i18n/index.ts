@@ -60,21 +60,21 @@ export function formatDateTime(locale: Locale, iso: string | number | Date): str
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(locale: Locale, style: 'decimal' | 'percent'): Intl.NumberFormat {
-  const key = `${locale}:${style}`;
+function numberFormat(locale: Locale, style: 'decimal' | 'percent', maxDigits: number): Intl.NumberFormat {
+  const key = `${locale}:${style}:${maxDigits}`;
   let f = numberFormats.get(key);
-  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(TAGS[locale] ?? TAGS.lv, { style, maximumFractionDigits: 1 })));
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(TAGS[locale] ?? TAGS.lv, { style, maximumFractionDigits: maxDigits })));
   return f;
 }
 
-/** A number as the reader writes it: 28,6 in Latvian and Russian, 28.6 in English (at most one decimal). */
-export function formatNumber(locale: Locale, value: number): string {
-  return numberFormat(locale, 'decimal').format(value);
+/** A number as the reader writes it: 28,6 in Latvian and Russian, 28.6 in English (at most `maxDigits` decimals, default one). */
+export function formatNumber(locale: Locale, value: number, maxDigits = 1): string {
+  return numberFormat(locale, 'decimal', maxDigits).format(value);
 }
 
-/** A percentage given as 0–100: "28,6 %" (lv, ru), "28.6%" (en). */
-export function formatPercent(locale: Locale, percent: number): string {
-  const text = numberFormat(locale, 'percent').format(percent / 100);
+/** A percentage given as 0–100: "28,6 %" (lv, ru), "28.6%" (en), with at most `maxDigits` decimals (default one). */
+export function formatPercent(locale: Locale, percent: number, maxDigits = 1): string {
+  const text = numberFormat(locale, 'percent', maxDigits).format(percent / 100);
   // CLDR writes "28,6%" for Latvian; Latvian typography (and the issue) wants a space before the sign, as Russian has.
   return locale === 'lv' ? text.replace(/\s?%/, '\u00a0%') : text;
 }

@@ -2,7 +2,7 @@ import { test, expect, checkPage, signIn, text } from '../fixtures.ts';
 import { ACCOUNTS } from '../../helpers/accounts.ts';
 import { databaseOf } from '../../helpers/server.ts';
 import { openDatabase, stmt } from '../../../src/lib/server/db.ts';
-import { formatPercent } from '../../../src/lib/i18n/numbers.ts';
+import { formatPercent } from '../../../src/lib/i18n/index.ts';
 import { formatDuration } from '../../../src/lib/i18n/index.ts';
 import type { Locale } from '../../../src/lib/shared/domain.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatNumber, formatPercent } from '../../../src/lib/i18n/numbers.ts';
+import { formatNumber, formatPercent } from '../../../src/lib/i18n/index.ts';
 
 describe('numbers as each reader writes them', () => {
   test('Latvian and Russian write a decimal comma, English a point', () => {
@@ -9,8 +9,8 @@ describe('numbers as each reader writes them', () => {
     expect(formatNumber('lv', 1234.5)).toMatch(/^1\s?234,5$/);
   });
 
-  test('whole percent by default, rounded', () => {
-    expect(formatPercent('en', 66.66)).toBe('67%');
-    expect(formatPercent('lv', 0)).toMatch(/^0\s?%$/);
+  test('whole percent when asked, rounded', () => {
+    expect(formatPercent('en', 66.66, 0)).toBe('67%');
+    expect(formatPercent('lv', 0, 0)).toMatch(/^0\s?%$/);
   });
 });
